@@ -1,0 +1,58 @@
+package localcloud
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/paylane/paylane/infra/localcloud/awsproto"
+)
+
+// router sends each request on the AWS port to the service that speaks its protocol.
+// The awsJson services are told apart by the X-Amz-Target prefix; S3's REST protocol has no
+// target. Control requests of the local cloud itself live under /_localcloud/, a prefix no
+// S3 bucket can have (bucket names have no underscore).
+type router struct {
+	dynamodb    http.Handler
+	sqs         http.Handler
+	eventbridge http.Handler
+	s3          http.Handler
+	control     http.Handler
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case target == "":
+		if strings.HasPrefix(r.URL.Path, "/_localcloud/") {
+			rt.control.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") && r.URL.Path == "/" {
+			// The AWS query protocol (old SQS/SNS clients, awscli v1 for SQS). Only the JSON
+			// protocols are implemented; say so instead of letting S3 misread the request.
+			writeQueryProtocolError(w)
+			return
+		}
+		rt.s3.ServeHTTP(w, r)
+	case strings.HasPrefix(target, "DynamoDB_20120810."), strings.HasPrefix(target, "DynamoDBStreams_20120810."):
+		rt.dynamodb.ServeHTTP(w, r)
+	case strings.HasPrefix(target, "AmazonSQS."):
+		rt.sqs.ServeHTTP(w, r)
+	case strings.HasPrefix(target, "AWSEvents."):
+		rt.eventbridge.ServeHTTP(w, r)
+	default:
+		awsproto.WriteError(w, "application/x-amz-json-1.1", &awsproto.Error{
+			Status:  http.StatusBadRequest,
+			Type:    "UnknownOperationException",
+			Message: "the local cloud does not implement " + target,
+		})
+	}
+}
+
+func writeQueryProtocolError(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write([]byte(`<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type>` +
+		`<Code>UnsupportedProtocol</Code><Message>the local cloud speaks the AWS JSON protocols only; ` +
+		`use a current SDK or CLI</Message></Error><RequestId>` + awsproto.NewRequestID() + `</RequestId></ErrorResponse>`))
+}
