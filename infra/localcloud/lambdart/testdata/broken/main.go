@@ -1,0 +1,6 @@
+// Command broken does not compile: Builder must report the compiler's words.
+package main
+
+func main() {
+	undefinedFunction()
+}
