@@ -160,12 +160,15 @@ func (c *Cloud) ResourceAttr(logicalID, attr string) string {
 	return c.created[logicalID].attrs[attr]
 }
 
-// FireSchedule runs a scheduled function now. name is the function's logical id, its
-// name, or the schedule rule's name.
+// FireSchedule runs a scheduled function now. name is the schedule rule's name, or
+// "FunctionLogicalId.EventName", or the function's logical id or name when it has one schedule.
 func (c *Cloud) FireSchedule(ctx context.Context, name string) error {
 	rule, ok := c.schedules[name]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrNoSchedule, name)
+	}
+	if rule == "" {
+		return fmt.Errorf("%w: %q has several schedules; name one as Function.Event", ErrNoSchedule, name)
 	}
 	return c.events.FireRule(ctx, "default", rule)
 }
@@ -246,7 +249,10 @@ func Start(ctx context.Context, cfg Config) (*Cloud, error) {
 	c.serve(pgLn, c.pg)
 
 	awsCfg := c.AWSConfig()
-	params := map[string]string{"PgBaseUrl": c.pgURL}
+	params := map[string]string{}
+	if _, ok := tpl.Parameters["PgBaseUrl"]; ok {
+		params["PgBaseUrl"] = c.pgURL // the functions talk to this run's mock PG
+	}
 	for k, v := range cfg.Parameters {
 		params[k] = v
 	}
@@ -277,7 +283,9 @@ func Start(ctx context.Context, cfg Config) (*Cloud, error) {
 		}
 	}
 	c.startSources(plan, awsCfg)
-	c.events.Start(context.Background())
+	if err := c.events.Start(context.Background()); err != nil {
+		return nil, fmt.Errorf("schedules: %w", err)
+	}
 	ok = true
 	return c, nil
 }
@@ -292,29 +300,37 @@ func (c *Cloud) serve(ln net.Listener, h http.Handler) {
 	}()
 }
 
-// buildFunctions compiles every function (two at a time: the machine has two cores and the
-// Go build cache makes rebuilds cheap) and registers it with the runtime.
+// buildFunctions compiles every function (two builds at a time: the machine has two cores
+// and the Go build cache makes rebuilds cheap) and registers it with the runtime. Functions
+// sharing a CodeUri share one binary, as `sam build` would produce the same one for each.
 func (c *Cloud) buildFunctions(ctx context.Context, fns []plannedFunction) error {
 	b := lambdart.Builder{ModuleDir: c.cfg.ModuleDir, OutDir: c.cfg.BuildDir}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
-	binaries := make([]string, len(fns))
-	for i, f := range fns {
+	var mu sync.Mutex
+	binaries := map[string]string{} // CodeUri -> binary
+	for _, f := range fns {
+		if _, dup := binaries[f.codeURI]; dup {
+			continue
+		}
+		binaries[f.codeURI] = ""
 		g.Go(func() error {
 			bin, err := b.Build(gctx, f.name, f.codeURI)
 			if err != nil {
 				return fmt.Errorf("building function %s (%s): %w", f.logicalID, f.codeURI, err)
 			}
-			binaries[i] = bin
+			mu.Lock()
+			binaries[f.codeURI] = bin
+			mu.Unlock()
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for i, f := range fns {
+	for _, f := range fns {
 		if err := c.runtime.Register(lambdart.Function{
-			Name: f.name, Binary: binaries[i], Env: f.env, Timeout: f.timeout,
+			Name: f.name, Binary: binaries[f.codeURI], Env: f.env, Timeout: f.timeout,
 			MemoryMB: f.memoryMB, MaxConcurrency: f.maxConcurrency,
 		}); err != nil {
 			return fmt.Errorf("registering function %s: %w", f.name, err)
@@ -374,10 +390,10 @@ func (c *Cloud) Close(ctx context.Context) error {
 			errs = append(errs, c.runtime.Close(ctx))
 		}
 		if c.events != nil {
-			c.events.Close()
+			errs = append(errs, c.events.Close())
 		}
 		if c.s3 != nil {
-			c.s3.Close()
+			errs = append(errs, c.s3.Close())
 		}
 		if c.sqs != nil {
 			c.sqs.Close()

@@ -297,7 +297,7 @@ func TestRuntime(t *testing.T) {
 			return false
 		})
 		// And on demand, like a person running a daily job now.
-		req, _ := http.NewRequest(http.MethodPost, e.cloud.AWSEndpoint()+"/_localcloud/schedules/ScheduleFn-Daily/fire", nil)
+		req, _ := http.NewRequest(http.MethodPost, e.cloud.AWSEndpoint()+"/_localcloud/schedules/ScheduleFn.Daily/fire", nil)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -314,8 +314,10 @@ func TestRuntime(t *testing.T) {
 			}
 			return false
 		})
-		if err := e.cloud.FireSchedule(context.Background(), "NoSuchSchedule"); !errors.Is(err, localcloud.ErrNoSchedule) {
-			t.Errorf("unknown schedule: err = %v, want ErrNoSchedule", err)
+		for _, name := range []string{"NoSuchSchedule", "ScheduleFn"} { // unknown; ambiguous (two schedules)
+			if err := e.cloud.FireSchedule(context.Background(), name); !errors.Is(err, localcloud.ErrNoSchedule) {
+				t.Errorf("FireSchedule(%q): err = %v, want ErrNoSchedule", name, err)
+			}
 		}
 	})
 

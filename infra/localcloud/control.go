@@ -10,7 +10,7 @@ import (
 //
 //	GET  /_localcloud/health                  200 once everything is up
 //	GET  /_localcloud/resources               the template's resources: logical id -> Ref and attributes
-//	POST /_localcloud/schedules/{name}/fire   run a scheduled function now (function logical id, name or rule)
+//	POST /_localcloud/schedules/{name}/fire   run a scheduled function now (rule, Function.Event, or function)
 func (c *Cloud) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_localcloud/health", func(w http.ResponseWriter, r *http.Request) {

@@ -26,9 +26,23 @@ type wiringPlan struct {
 	routes        []httpapi.Route
 	sqs           []eventsource.SQSMapping
 	streams       []eventsource.StreamMapping
-	// schedules maps a function's logical id and a rule name to the rule, so a test or a
-	// person can fire a schedule by either.
+	// schedules maps the names a person may use for a schedule to its rule (see addSchedule);
+	// "" marks a function name shared by several schedules.
 	schedules map[string]string
+}
+
+// addSchedule makes a schedule rule reachable by its own name, by "Function.Event", and by
+// the function's logical id or name when the function has only this one schedule.
+func (w *wiringPlan) addSchedule(rule, qualified string, functionNames ...string) {
+	w.schedules[rule] = rule
+	w.schedules[qualified] = rule
+	for _, n := range functionNames {
+		if _, taken := w.schedules[n]; taken {
+			w.schedules[n] = "" // ambiguous: the function has several schedules
+			continue
+		}
+		w.schedules[n] = rule
+	}
 }
 
 type plannedFunction struct {
@@ -201,9 +215,7 @@ func (p *provisioner) functionEvent(ctx context.Context, pf plannedFunction, arn
 		if err := p.putTargets(ctx, rule, "", []ebtypes.Target{t}); err != nil {
 			return err
 		}
-		p.plan.schedules[pf.logicalID] = rule
-		p.plan.schedules[pf.name] = rule
-		p.plan.schedules[rule] = rule
+		p.plan.addSchedule(rule, pf.logicalID+"."+evName, pf.logicalID, pf.name)
 	case "EventBridgeRule", "CloudWatchEvent":
 		if err := checkKnown(props, "Pattern", "EventBusName", "Input", "InputPath", "Target", "State", "RuleName"); err != nil {
 			return err
