@@ -28,9 +28,19 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") && r.URL.Path == "/" {
-			// The AWS query protocol (old SQS/SNS clients, awscli v1 for SQS). Only the JSON
-			// protocols are implemented; say so instead of letting S3 misread the request.
+			// The AWS query protocol (SNS, STS, old SQS clients). Only the JSON protocols are
+			// implemented; say so instead of letting S3 misread the request.
 			writeQueryProtocolError(w)
+			return
+		}
+		// Other REST services (Lambda's API, X-Ray, ...) have no target either; their
+		// signature names the service, so they get an error instead of reaching S3.
+		if svc := signedService(r); svc != "" && svc != "s3" {
+			awsproto.WriteError(w, "application/json", &awsproto.Error{
+				Status:  http.StatusBadRequest,
+				Type:    "UnknownOperationException",
+				Message: "the local cloud does not implement the " + svc + " API",
+			})
 			return
 		}
 		rt.s3.ServeHTTP(w, r)
@@ -55,4 +65,23 @@ func writeQueryProtocolError(w http.ResponseWriter) {
 	_, _ = w.Write([]byte(`<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type>` +
 		`<Code>UnsupportedProtocol</Code><Message>the local cloud speaks the AWS JSON protocols only; ` +
 		`use a current SDK or CLI</Message></Error><RequestId>` + awsproto.NewRequestID() + `</RequestId></ErrorResponse>`))
+}
+
+// signedService returns the service named in a SigV4 credential scope
+// (".../<date>/<region>/<service>/aws4_request"), from the Authorization header or a
+// presigned URL's X-Amz-Credential, or "" for an unsigned request.
+func signedService(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		_, after, ok := strings.Cut(auth, "Credential=")
+		if !ok {
+			return ""
+		}
+		cred, _, _ = strings.Cut(after, ",")
+	}
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) != 5 || parts[4] != "aws4_request" {
+		return ""
+	}
+	return parts[3]
 }
