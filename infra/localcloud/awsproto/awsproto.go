@@ -6,7 +6,9 @@ package awsproto
 import (
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -49,11 +51,14 @@ func WriteJSON(w http.ResponseWriter, contentType string, status int, v any) {
 	WriteRaw(w, contentType, status, body)
 }
 
-// WriteRaw writes an already encoded body.
+// WriteRaw writes an already encoded body. Every response carries X-Amz-Crc32, the CRC32
+// of the body that DynamoDB sends and its SDK clients verify (they check it even when it is
+// absent, against zero); the other services' clients ignore it.
 func WriteRaw(w http.ResponseWriter, contentType string, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = []string{contentType}
 	h["X-Amzn-Requestid"] = []string{NewRequestID()}
+	h["X-Amz-Crc32"] = []string{strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10)}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
