@@ -32,7 +32,7 @@ lint: deps
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $(PKGS)
-	@if command -v cfn-lint >/dev/null 2>&1; then cfn-lint template.yaml; \
+	@if command -v cfn-lint >/dev/null 2>&1; then cfn-lint template.yaml && echo "cfn-lint: template.yaml ok"; \
 	else echo "cfn-lint not installed: template not linted (pip install cfn-lint)"; fi
 
 # Benchmarks of the local cloud's hot path (DynamoDB through aws-sdk-go-v2 over loopback,

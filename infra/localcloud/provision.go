@@ -361,7 +361,7 @@ func (p *provisioner) bus(ctx context.Context, id string, props map[string]any) 
 	}
 	name := str(props, "Name")
 	if name == "" {
-		return physical{}, fmt.Errorf("Name is required")
+		return physical{}, fmt.Errorf("property Name is required")
 	}
 	out, err := p.eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String(name)})
 	if err != nil {
@@ -387,7 +387,7 @@ func (p *provisioner) rule(ctx context.Context, id string, props map[string]any)
 	var targets []targetProps
 	if t, ok := props["Targets"]; ok {
 		if err := samtemplate.Decode(t, &targets); err != nil {
-			return physical{}, fmt.Errorf("Targets: %w", err)
+			return physical{}, fmt.Errorf("property Targets: %w", err)
 		}
 	}
 	name := str(props, "Name")
