@@ -285,6 +285,51 @@ func TestRuntime(t *testing.T) {
 		}
 	})
 
+	t.Run("StreamPoisonRecordGoesToOnFailureDestinationAndShardMovesOn", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		table := e.cloud.Resource("PoisonTable")
+		for _, it := range []map[string]types.AttributeValue{
+			{"pk": &types.AttributeValueMemberS{Value: "p-ok-1"}},
+			{"pk": &types.AttributeValueMemberS{Value: "p-bad"}, "poison": &types.AttributeValueMemberBOOL{Value: true}},
+			{"pk": &types.AttributeValueMemberS{Value: "p-ok-2"}},
+		} {
+			if _, err := e.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: it}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Bisection isolates the poison record; its neighbours are processed.
+		for _, pk := range []string{"stream:p-ok-1", "stream:p-ok-2"} {
+			e.waitFor(pk, 30*time.Second, pk, func(it []map[string]string) bool { return len(it) == 1 })
+		}
+		out, err := e.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(e.cloud.Resource("PoisonFailures")), WaitTimeSeconds: 10, MaxNumberOfMessages: 10,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) != 1 {
+			t.Fatalf("on-failure destination holds %d messages, want 1", len(out.Messages))
+		}
+		var rec struct {
+			RequestContext struct{ Condition string } `json:"requestContext"`
+			Batch          struct {
+				BatchSize int    `json:"batchSize"`
+				StreamArn string `json:"streamArn"`
+			} `json:"DDBStreamBatchInfo"`
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(out.Messages[0].Body)), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.RequestContext.Condition != "RetryAttemptsExhausted" || rec.Batch.BatchSize != 1 ||
+			rec.Batch.StreamArn != e.cloud.ResourceAttr("PoisonTable", "StreamArn") {
+			t.Errorf("on-failure record = %+v", rec)
+		}
+		if got := e.seenItems(ctx, "stream:p-bad"); len(got) != 0 {
+			t.Errorf("the poison record was recorded: %v", got)
+		}
+	})
+
 	t.Run("ScheduleFires", func(t *testing.T) {
 		t.Parallel()
 		// On its own: rate(10 minutes) at 600x fires about every second.

@@ -108,7 +108,13 @@ func (p *probe) sqs(ctx context.Context, ev events.SQSEvent) (events.SQSEventRes
 	return resp, nil
 }
 
+// stream records each change; an item with a "poison" attribute fails the whole batch.
 func (p *probe) stream(ctx context.Context, ev events.DynamoDBEvent) error {
+	for _, r := range ev.Records {
+		if _, poison := r.Change.NewImage["poison"]; poison {
+			return fmt.Errorf("poison record %s", r.Change.SequenceNumber)
+		}
+	}
 	for _, r := range ev.Records {
 		version := ""
 		if v, ok := r.Change.NewImage["version"]; ok {
