@@ -305,28 +305,33 @@ func (c *Cloud) serve(ln net.Listener, h http.Handler) {
 // sharing a CodeUri share one binary, as `sam build` would produce the same one for each.
 func (c *Cloud) buildFunctions(ctx context.Context, fns []plannedFunction) error {
 	b := lambdart.Builder{ModuleDir: c.cfg.ModuleDir, OutDir: c.cfg.BuildDir}
+	var unique []plannedFunction // the first function of each CodeUri names the build
+	seen := map[string]bool{}
+	for _, f := range fns {
+		if !seen[f.codeURI] {
+			seen[f.codeURI] = true
+			unique = append(unique, f)
+		}
+	}
+	built := make([]string, len(unique))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
-	var mu sync.Mutex
-	binaries := map[string]string{} // CodeUri -> binary
-	for _, f := range fns {
-		if _, dup := binaries[f.codeURI]; dup {
-			continue
-		}
-		binaries[f.codeURI] = ""
+	for i, f := range unique {
 		g.Go(func() error {
 			bin, err := b.Build(gctx, f.name, f.codeURI)
 			if err != nil {
 				return fmt.Errorf("building function %s (%s): %w", f.logicalID, f.codeURI, err)
 			}
-			mu.Lock()
-			binaries[f.codeURI] = bin
-			mu.Unlock()
+			built[i] = bin
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	binaries := map[string]string{} // CodeUri -> binary
+	for i, f := range unique {
+		binaries[f.codeURI] = built[i]
 	}
 	for _, f := range fns {
 		if err := c.runtime.Register(lambdart.Function{
