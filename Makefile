@@ -17,7 +17,7 @@ run: deps
 
 test: deps
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 -timeout 12m $(PKGS)
+	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
 # Lambda binaries as provided.al2023 on arm64 expects them: one `bootstrap` per function.
 build:
