@@ -37,11 +37,8 @@ func (s *Service) batchGetItem(dst, body []byte) ([]byte, error) {
 				return nil
 			})
 		case "ReturnConsumedCapacity":
-			s, err := jsonString(v)
-			if err != nil {
-				return err
-			}
-			mode, err = parseCapacityMode(s)
+			var err error
+			mode, err = jsonCapacityMode(v)
 			return err
 		}
 		return nil
@@ -147,7 +144,7 @@ func (s *Service) batchGetItem(dst, body []byte) ([]byte, error) {
 		dst = append(dst, ']')
 		if u.bt.r.hasProjection {
 			dst = append(dst, `,"ProjectionExpression":`...)
-			dst = appendString(dst, u.bt.r.Projection)
+			dst = attr.AppendJSONString(dst, u.bt.r.Projection)
 		}
 		if len(u.bt.r.Names) > 0 {
 			dst = append(dst, `,"ExpressionAttributeNames":{`...)
@@ -197,7 +194,7 @@ func appendStringMap(dst []byte, m map[string]string) []byte {
 			dst = append(dst, ',')
 		}
 		dst = appendKey(dst, k)
-		dst = appendString(dst, m[k])
+		dst = attr.AppendJSONString(dst, m[k])
 	}
 	return dst
 }
@@ -264,19 +261,12 @@ func (s *Service) batchWriteItem(dst, body []byte) ([]byte, error) {
 				})
 			})
 		case "ReturnConsumedCapacity":
-			s, err := jsonString(v)
-			if err != nil {
-				return err
-			}
-			mode, err = parseCapacityMode(s)
+			var err error
+			mode, err = jsonCapacityMode(v)
 			return err
 		case "ReturnItemCollectionMetrics":
-			r := request{}
 			var err error
-			if r.ReturnItemCollectionMetrics, err = jsonString(v); err != nil {
-				return err
-			}
-			wantICM, err = r.wantItemCollectionMetrics()
+			wantICM, err = jsonItemCollectionMetrics(v)
 			return err
 		}
 		return nil

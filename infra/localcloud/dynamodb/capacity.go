@@ -1,6 +1,10 @@
 package dynamodb
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/paylane/paylane/infra/localcloud/dynamodb/attr"
+)
 
 // Capacity units as the developer guide defines them,
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html:
@@ -124,25 +128,23 @@ func parseCapacityMode(s string) (capacityMode, error) {
 	return capNone, validationf("1 validation error detected: Value '%s' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]", s)
 }
 
+// jsonCapacityMode decodes a ReturnConsumedCapacity member.
+func jsonCapacityMode(raw []byte) (capacityMode, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return capNone, err
+	}
+	return parseCapacityMode(s)
+}
+
 // appendConsumed appends one ConsumedCapacity object.
 func appendConsumed(dst []byte, c *consumed, mode capacityMode) []byte {
 	read, write := c.total()
 	dst = append(dst, '{')
 	dst = appendKey(dst, "TableName")
-	dst = appendString(dst, c.table)
+	dst = attr.AppendJSONString(dst, c.table)
 	dst = append(dst, ',')
-	dst = appendKey(dst, "CapacityUnits")
-	dst = appendFloat(dst, read+write)
-	if read != 0 {
-		dst = append(dst, ',')
-		dst = appendKey(dst, "ReadCapacityUnits")
-		dst = appendFloat(dst, read)
-	}
-	if write != 0 {
-		dst = append(dst, ',')
-		dst = appendKey(dst, "WriteCapacityUnits")
-		dst = appendFloat(dst, write)
-	}
+	dst = appendUnitMembers(dst, read, write)
 	if mode == capIndexes {
 		dst = append(dst, ',')
 		dst = appendKey(dst, "Table")
@@ -155,6 +157,14 @@ func appendConsumed(dst []byte, c *consumed, mode capacityMode) []byte {
 
 func appendUnits(dst []byte, read, write float64) []byte {
 	dst = append(dst, '{')
+	dst = appendUnitMembers(dst, read, write)
+	return append(dst, '}')
+}
+
+// appendUnitMembers appends the members a ConsumedCapacity object and its
+// per-table and per-index Capacity objects share: the total, then the read
+// and write units that are not zero.
+func appendUnitMembers(dst []byte, read, write float64) []byte {
 	dst = appendKey(dst, "CapacityUnits")
 	dst = appendFloat(dst, read+write)
 	if read != 0 {
@@ -167,7 +177,7 @@ func appendUnits(dst []byte, read, write float64) []byte {
 		dst = appendKey(dst, "WriteCapacityUnits")
 		dst = appendFloat(dst, write)
 	}
-	return append(dst, '}')
+	return dst
 }
 
 func appendIndexUnits(dst []byte, member string, read, write map[string]float64) []byte {

@@ -17,56 +17,108 @@ func conditionFailed(old attr.Item, returnOld bool) *awsproto.Error {
 	return e
 }
 
-func (s *Service) putItem(dst, body []byte) ([]byte, error) {
+// singleWrite is a PutItem, UpdateItem or DeleteItem request validated as
+// far as those operations share: everything but the mutation itself.
+type singleWrite struct {
+	r       *request
+	t       *table
+	e       exprs
+	ccfOld  bool // ReturnValuesOnConditionCheckFailure is ALL_OLD
+	wantICM bool
+}
+
+// decodeSingleWrite reads the request of a PutItem (op opPut), UpdateItem
+// or DeleteItem and validates its members in the order DynamoDB reports
+// them.
+func (s *Service) decodeSingleWrite(body []byte, op writeOp) (singleWrite, error) {
+	r, t, err := s.decodeTableRequest(body)
+	if err != nil {
+		return singleWrite{}, err
+	}
+	w := singleWrite{r: r, t: t}
+	if op == opPut {
+		if r.Item == nil {
+			return w, validationf("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
+		}
+	} else if r.Key == nil {
+		return w, validationf("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
+	}
+	if err := checkReturnValues(r.ReturnValues, op); err != nil {
+		return w, err
+	}
+	if w.ccfOld, err = r.returnOldOnCCF(); err != nil {
+		return w, err
+	}
+	if w.wantICM, err = r.wantItemCollectionMetrics(); err != nil {
+		return w, err
+	}
+	w.e, err = r.parseExprs(exprKinds{cond: true, upd: op == opUpdate})
+	return w, err
+}
+
+// checkReturnValues validates ReturnValues: UpdateItem accepts all five,
+// PutItem and DeleteItem only NONE and ALL_OLD, refused with DynamoDB's
+// terser message.
+func checkReturnValues(rv string, op writeOp) error {
+	switch rv {
+	case "", "NONE", "ALL_OLD":
+		return nil
+	case "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
+		if op == opUpdate {
+			return nil
+		}
+	}
+	if op != opUpdate {
+		return validationf("Return values set to invalid value")
+	}
+	return validationf("1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", rv)
+}
+
+// decodeTableRequest reads an item operation and looks up its table.
+func (s *Service) decodeTableRequest(body []byte) (*request, *table, error) {
 	r, err := decodeRequest(body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t, err := s.table(r.TableName)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if r.Item == nil {
-		return nil, validationf("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null")
-	}
-	switch r.ReturnValues {
-	case "", "NONE", "ALL_OLD":
-	default:
-		return nil, validationf("Return values set to invalid value")
-	}
-	ccfOld, err := r.returnOldOnCCF()
+	return r, t, nil
+}
+
+func (s *Service) putItem(dst, body []byte) ([]byte, error) {
+	w, err := s.decodeSingleWrite(body, opPut)
 	if err != nil {
 		return nil, err
 	}
-	wantICM, err := r.wantItemCollectionMetrics()
+	key, err := w.t.schema.keyOfItem(w.r.Item)
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.parseExprs(exprKinds{cond: true})
-	if err != nil {
-		return nil, err
-	}
-	key, err := t.schema.keyOfItem(r.Item)
-	if err != nil {
-		return nil, err
-	}
-	if attr.ItemSize(r.Item) > maxItemBytes {
+	if attr.ItemSize(w.r.Item) > maxItemBytes {
 		return nil, validationf("Item size has exceeded the maximum allowed size")
 	}
-	m := &mutation{t: t, op: opPut, key: key, put: r.Item, cond: e.cond}
-	icm, err := s.applySingle(m, wantICM)
+	m := &mutation{t: w.t, op: opPut, key: key, put: w.r.Item, cond: w.e.cond}
+	return s.applySingleWrite(dst, &w, m)
+}
+
+// applySingleWrite applies the mutation of a PutItem, UpdateItem or
+// DeleteItem and appends the response they share.
+func (s *Service) applySingleWrite(dst []byte, w *singleWrite, m *mutation) ([]byte, error) {
+	icm, err := s.applySingle(m, w.wantICM)
 	if err != nil {
 		return nil, err
 	}
 	if m.condFailed {
-		return nil, conditionFailed(m.old, ccfOld)
+		return nil, conditionFailed(m.old, w.ccfOld)
 	}
 	dst = append(dst, '{')
-	if r.ReturnValues == "ALL_OLD" && m.old != nil {
+	if attrs := returnedAttributes(w.r.ReturnValues, w.e, m.old, m.new); len(attrs) > 0 {
 		dst = appendKey(dst, "Attributes")
-		dst = attr.AppendItemJSON(dst, m.old)
+		dst = attr.AppendItemJSON(dst, attrs)
 	}
-	dst = appendCapacityMember(dst, &m.cap, r.ReturnConsumedCapacity)
+	dst = appendCapacityMember(dst, &m.cap, w.r.ReturnConsumedCapacity)
 	dst = appendICM(dst, icm)
 	return append(dst, '}'), nil
 }
@@ -102,11 +154,7 @@ func (s *Service) applySingle(m *mutation, wantICM bool) (*itemCollection, error
 }
 
 func (s *Service) getItem(dst, body []byte) ([]byte, error) {
-	r, err := decodeRequest(body)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.table(r.TableName)
+	r, t, err := s.decodeTableRequest(body)
 	if err != nil {
 		return nil, err
 	}
@@ -147,53 +195,15 @@ func (s *Service) getItem(dst, body []byte) ([]byte, error) {
 }
 
 func (s *Service) updateItem(dst, body []byte) ([]byte, error) {
-	r, err := decodeRequest(body)
+	w, err := s.decodeSingleWrite(body, opUpdate)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.table(r.TableName)
+	m, err := s.updateMutation(w.t, w.r, w.e)
 	if err != nil {
 		return nil, err
 	}
-	if r.Key == nil {
-		return nil, validationf("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	switch r.ReturnValues {
-	case "", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
-	default:
-		return nil, validationf("1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]", r.ReturnValues)
-	}
-	ccfOld, err := r.returnOldOnCCF()
-	if err != nil {
-		return nil, err
-	}
-	wantICM, err := r.wantItemCollectionMetrics()
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.parseExprs(exprKinds{cond: true, upd: true})
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.updateMutation(t, r, e)
-	if err != nil {
-		return nil, err
-	}
-	icm, err := s.applySingle(m, wantICM)
-	if err != nil {
-		return nil, err
-	}
-	if m.condFailed {
-		return nil, conditionFailed(m.old, ccfOld)
-	}
-	dst = append(dst, '{')
-	if attrs := updateReturnValues(r.ReturnValues, e, m.old, m.new); len(attrs) > 0 {
-		dst = appendKey(dst, "Attributes")
-		dst = attr.AppendItemJSON(dst, attrs)
-	}
-	dst = appendCapacityMember(dst, &m.cap, r.ReturnConsumedCapacity)
-	dst = appendICM(dst, icm)
-	return append(dst, '}'), nil
+	return s.applySingleWrite(dst, &w, m)
 }
 
 // updateMutation validates an update's key and refuses updates of key
@@ -214,8 +224,11 @@ func (s *Service) updateMutation(t *table, r *request, e exprs) (*mutation, erro
 	return m, nil
 }
 
-// updateReturnValues picks the Attributes of an UpdateItem response.
-func updateReturnValues(rv string, e exprs, old, new attr.Item) attr.Item {
+// returnedAttributes picks the Attributes of a PutItem, UpdateItem or
+// DeleteItem response (PutItem and DeleteItem accept only NONE and ALL_OLD).
+// A stored item is never empty (it holds its key), so an empty result
+// means nothing to return.
+func returnedAttributes(rv string, e exprs, old, new attr.Item) attr.Item {
 	switch rv {
 	case "ALL_OLD":
 		return old
@@ -238,54 +251,16 @@ func updateReturnValues(rv string, e exprs, old, new attr.Item) attr.Item {
 }
 
 func (s *Service) deleteItem(dst, body []byte) ([]byte, error) {
-	r, err := decodeRequest(body)
+	w, err := s.decodeSingleWrite(body, opDelete)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.table(r.TableName)
+	key, err := w.t.schema.keyOfKeyParam(w.r.Key)
 	if err != nil {
 		return nil, err
 	}
-	if r.Key == nil {
-		return nil, validationf("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null")
-	}
-	switch r.ReturnValues {
-	case "", "NONE", "ALL_OLD":
-	default:
-		return nil, validationf("Return values set to invalid value")
-	}
-	ccfOld, err := r.returnOldOnCCF()
-	if err != nil {
-		return nil, err
-	}
-	wantICM, err := r.wantItemCollectionMetrics()
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.parseExprs(exprKinds{cond: true})
-	if err != nil {
-		return nil, err
-	}
-	key, err := t.schema.keyOfKeyParam(r.Key)
-	if err != nil {
-		return nil, err
-	}
-	m := &mutation{t: t, op: opDelete, key: key, keyItem: r.Key, cond: e.cond}
-	icm, err := s.applySingle(m, wantICM)
-	if err != nil {
-		return nil, err
-	}
-	if m.condFailed {
-		return nil, conditionFailed(m.old, ccfOld)
-	}
-	dst = append(dst, '{')
-	if r.ReturnValues == "ALL_OLD" && m.old != nil {
-		dst = appendKey(dst, "Attributes")
-		dst = attr.AppendItemJSON(dst, m.old)
-	}
-	dst = appendCapacityMember(dst, &m.cap, r.ReturnConsumedCapacity)
-	dst = appendICM(dst, icm)
-	return append(dst, '}'), nil
+	m := &mutation{t: w.t, op: opDelete, key: key, keyItem: w.r.Key, cond: w.e.cond}
+	return s.applySingleWrite(dst, &w, m)
 }
 
 // appendCapacityMember appends ,"ConsumedCapacity":{...} when asked for.

@@ -64,15 +64,10 @@ func skipValue(data []byte, i int, depth int) (int, error) {
 			if i, err = skipValue(data, i+1, depth+1); err != nil {
 				return 0, err
 			}
-			i = skipSpace(data, i)
-			if i < len(data) && data[i] == ',' {
-				i++
-				continue
+			var closed bool
+			if i, closed, err = afterMember(data, i, '}'); closed || err != nil {
+				return i, err
 			}
-			if i < len(data) && data[i] == '}' {
-				return i + 1, nil
-			}
-			return 0, syntaxErr(i, "expected ',' or '}'")
 		}
 	case c == '[':
 		i = skipSpace(data, i+1)
@@ -84,15 +79,10 @@ func skipValue(data []byte, i int, depth int) (int, error) {
 			if i, err = skipValue(data, i, depth+1); err != nil {
 				return 0, err
 			}
-			i = skipSpace(data, i)
-			if i < len(data) && data[i] == ',' {
-				i++
-				continue
+			var closed bool
+			if i, closed, err = afterMember(data, i, ']'); closed || err != nil {
+				return i, err
 			}
-			if i < len(data) && data[i] == ']' {
-				return i + 1, nil
-			}
-			return 0, syntaxErr(i, "expected ',' or ']'")
 		}
 	case c == 't':
 		return skipLiteral(data, i, "true")
@@ -119,22 +109,13 @@ func skipNumber(data []byte, i int) (int, error) {
 	if data[i] == '-' {
 		i++
 	}
-	digits := 0
-	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-		i++
-		digits++
-	}
-	if digits == 0 {
+	// The integer part, a fraction and an exponent each need a digit.
+	var ok bool
+	if i, ok = skipDigits(data, i); !ok {
 		return 0, syntaxErr(start, "invalid number")
 	}
 	if i < len(data) && data[i] == '.' {
-		i++
-		d := 0
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-			d++
-		}
-		if d == 0 {
+		if i, ok = skipDigits(data, i+1); !ok {
 			return 0, syntaxErr(start, "invalid number")
 		}
 	}
@@ -143,16 +124,21 @@ func skipNumber(data []byte, i int) (int, error) {
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		d := 0
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-			d++
-		}
-		if d == 0 {
+		if i, ok = skipDigits(data, i); !ok {
 			return 0, syntaxErr(start, "invalid number")
 		}
 	}
 	return i, nil
+}
+
+// skipDigits returns the index past the decimal digits at data[i:] and
+// whether there was at least one.
+func skipDigits(data []byte, i int) (int, bool) {
+	start := i
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+	return i, i > start
 }
 
 // skipString returns the index past the string literal starting at data[i].
@@ -283,32 +269,43 @@ func isNull(raw []byte) bool { return len(raw) == 4 && string(raw) == "null" }
 // eachField calls fn for every member of the JSON object raw, in order, with
 // the unescaped key and the raw value (space trimmed).
 func eachField(raw []byte, fn func(key []byte, val []byte) error) error {
+	return eachMember(raw, '{', '}', fn)
+}
+
+// eachElem calls fn for every element of the JSON array raw.
+func eachElem(raw []byte, fn func(i int, val []byte) error) error {
+	n := 0
+	return eachMember(raw, '[', ']', func(_, val []byte) error {
+		err := fn(n, val)
+		n++
+		return err
+	})
+}
+
+// eachMember walks the JSON object or array raw (opening with open), calling
+// fn with each member's unescaped key (nil in an array) and raw value, and
+// checks that nothing but space follows the closing bracket.
+func eachMember(raw []byte, open, closing byte, fn func(key, val []byte) error) error {
 	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return syntaxErr(i, "expected object")
+	if i >= len(raw) || raw[i] != open {
+		if open == '{' {
+			return syntaxErr(i, "expected object")
+		}
+		return syntaxErr(i, "expected array")
 	}
 	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
+	if i < len(raw) && raw[i] == closing {
 		return trailing(raw, i+1)
 	}
 	for {
-		i = skipSpace(raw, i)
-		if i >= len(raw) || raw[i] != '"' {
-			return syntaxErr(i, "expected object key")
+		var key []byte
+		if open == '{' {
+			var err error
+			if key, i, err = readKey(raw, i); err != nil {
+				return err
+			}
 		}
-		end, err := skipString(raw, i)
-		if err != nil {
-			return err
-		}
-		key, err := unquote(raw[i:end])
-		if err != nil {
-			return err
-		}
-		i = skipSpace(raw, end)
-		if i >= len(raw) || raw[i] != ':' {
-			return syntaxErr(i, "expected ':'")
-		}
-		vstart := skipSpace(raw, i+1)
+		vstart := skipSpace(raw, i)
 		vend, err := skipValue(raw, vstart, 1)
 		if err != nil {
 			return err
@@ -316,16 +313,53 @@ func eachField(raw []byte, fn func(key []byte, val []byte) error) error {
 		if err := fn(key, raw[vstart:vend]); err != nil {
 			return err
 		}
-		i = skipSpace(raw, vend)
-		if i < len(raw) && raw[i] == ',' {
-			i++
-			continue
+		var closed bool
+		if i, closed, err = afterMember(raw, vend, closing); err != nil {
+			return err
 		}
-		if i < len(raw) && raw[i] == '}' {
-			return trailing(raw, i+1)
+		if closed {
+			return trailing(raw, i)
 		}
-		return syntaxErr(i, "expected ',' or '}'")
 	}
+}
+
+// readKey reads the key of an object member and the colon after it at
+// raw[i:] (after leading space), returning the unescaped key and the index
+// past the colon.
+func readKey(raw []byte, i int) ([]byte, int, error) {
+	i = skipSpace(raw, i)
+	if i >= len(raw) || raw[i] != '"' {
+		return nil, 0, syntaxErr(i, "expected object key")
+	}
+	end, err := skipString(raw, i)
+	if err != nil {
+		return nil, 0, err
+	}
+	key, err := unquote(raw[i:end])
+	if err != nil {
+		return nil, 0, err
+	}
+	i = skipSpace(raw, end)
+	if i >= len(raw) || raw[i] != ':' {
+		return nil, 0, syntaxErr(i, "expected ':'")
+	}
+	return key, i + 1, nil
+}
+
+// afterMember reads what follows a member of an object or an element of an
+// array at data[i:]: a comma, returning the index past it, or the closing
+// bracket, returning the index past it and closed.
+func afterMember(data []byte, i int, closing byte) (next int, closed bool, err error) {
+	i = skipSpace(data, i)
+	if i < len(data) {
+		switch data[i] {
+		case ',':
+			return i + 1, false, nil
+		case closing:
+			return i + 1, true, nil
+		}
+	}
+	return 0, false, syntaxErr(i, "expected ',' or '"+string(closing)+"'")
 }
 
 func trailing(raw []byte, i int) error {
@@ -333,37 +367,6 @@ func trailing(raw []byte, i int) error {
 		return syntaxErr(i, "unexpected data after value")
 	}
 	return nil
-}
-
-// eachElem calls fn for every element of the JSON array raw.
-func eachElem(raw []byte, fn func(i int, val []byte) error) error {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '[' {
-		return syntaxErr(i, "expected array")
-	}
-	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == ']' {
-		return trailing(raw, i+1)
-	}
-	for n := 0; ; n++ {
-		vstart := skipSpace(raw, i)
-		vend, err := skipValue(raw, vstart, 1)
-		if err != nil {
-			return err
-		}
-		if err := fn(n, raw[vstart:vend]); err != nil {
-			return err
-		}
-		i = skipSpace(raw, vend)
-		if i < len(raw) && raw[i] == ',' {
-			i++
-			continue
-		}
-		if i < len(raw) && raw[i] == ']' {
-			return trailing(raw, i+1)
-		}
-		return syntaxErr(i, "expected ',' or ']'")
-	}
 }
 
 // jsonString decodes a string member.

@@ -6,11 +6,7 @@ import (
 )
 
 func (s *Service) query(dst, body []byte) ([]byte, error) {
-	r, err := decodeRequest(body)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.table(r.TableName)
+	r, t, err := s.decodeTableRequest(body)
 	if err != nil {
 		return nil, err
 	}
@@ -29,21 +25,7 @@ func (s *Service) query(dst, body []byte) ([]byte, error) {
 	if err := p.keyRange(schema, e.kc); err != nil {
 		return nil, err
 	}
-	if r.ExclusiveStartKey != nil {
-		k, err := p.startKey(r.ExclusiveStartKey)
-		if err != nil {
-			return nil, err
-		}
-		if k < p.from || (p.to != "" && k >= p.to) {
-			return nil, validationf("The provided starting key is outside query boundaries based on provided conditions")
-		}
-		p.applyStart(k)
-	}
-	res, err := p.run()
-	if err != nil {
-		return nil, err
-	}
-	return appendPage(dst, res, p.count, r.ReturnConsumedCapacity), nil
+	return p.runPage(dst, r, true)
 }
 
 // planBase validates what Query and Scan share: the index, Select,

@@ -186,6 +186,27 @@ func (p *readPlan) startKey(esk attr.Item) (string, error) {
 	return k, nil
 }
 
+// runPage resumes the read after r's ExclusiveStartKey, if any, runs it and
+// appends the Query or Scan response. With inKeyRange (Query) a start key
+// outside the key range is refused; a Scan accepts one outside its segment.
+func (p *readPlan) runPage(dst []byte, r *request, inKeyRange bool) ([]byte, error) {
+	if r.ExclusiveStartKey != nil {
+		k, err := p.startKey(r.ExclusiveStartKey)
+		if err != nil {
+			return nil, err
+		}
+		if inKeyRange && (k < p.from || (p.to != "" && k >= p.to)) {
+			return nil, validationf("The provided starting key is outside query boundaries based on provided conditions")
+		}
+		p.applyStart(k)
+	}
+	res, err := p.run()
+	if err != nil {
+		return nil, err
+	}
+	return appendPage(dst, res, p.count, r.ReturnConsumedCapacity), nil
+}
+
 // applyStart narrows the range to what follows (or, backwards, precedes)
 // the exclusive start key.
 func (p *readPlan) applyStart(k string) {

@@ -123,10 +123,7 @@ func decodeRequest(raw []byte) (*request, error) {
 		case "ReturnValuesOnConditionCheckFailure":
 			r.ReturnValuesOnConditionCheckFailure, err = jsonString(v)
 		case "ReturnConsumedCapacity":
-			var s string
-			if s, err = jsonString(v); err == nil {
-				r.ReturnConsumedCapacity, err = parseCapacityMode(s)
-			}
+			r.ReturnConsumedCapacity, err = jsonCapacityMode(v)
 		case "ReturnItemCollectionMetrics":
 			r.ReturnItemCollectionMetrics, err = jsonString(v)
 		case "ConsistentRead":
@@ -159,7 +156,7 @@ func decodeRequest(raw []byte) (*request, error) {
 	return r, nil
 }
 
-// checkReturnValuesOnCCF validates ReturnValuesOnConditionCheckFailure.
+// returnOldOnCCF validates ReturnValuesOnConditionCheckFailure.
 func (r *request) returnOldOnCCF() (bool, error) {
 	switch r.ReturnValuesOnConditionCheckFailure {
 	case "", "NONE":
@@ -170,15 +167,29 @@ func (r *request) returnOldOnCCF() (bool, error) {
 	return false, validationf("1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]", r.ReturnValuesOnConditionCheckFailure)
 }
 
-// checkItemCollectionMetrics validates ReturnItemCollectionMetrics.
+// wantItemCollectionMetrics validates ReturnItemCollectionMetrics.
 func (r *request) wantItemCollectionMetrics() (bool, error) {
-	switch r.ReturnItemCollectionMetrics {
+	return parseItemCollectionMetrics(r.ReturnItemCollectionMetrics)
+}
+
+// jsonItemCollectionMetrics decodes the ReturnItemCollectionMetrics member
+// of BatchWriteItem and TransactWriteItems, which apply to every action.
+func jsonItemCollectionMetrics(raw []byte) (bool, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return false, err
+	}
+	return parseItemCollectionMetrics(s)
+}
+
+func parseItemCollectionMetrics(s string) (bool, error) {
+	switch s {
 	case "", "NONE":
 		return false, nil
 	case "SIZE":
 		return true, nil
 	}
-	return false, validationf("1 validation error detected: Value '%s' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]", r.ReturnItemCollectionMetrics)
+	return false, validationf("1 validation error detected: Value '%s' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]", s)
 }
 
 // exprs are the parsed expressions of one request or action.

@@ -8,11 +8,7 @@ import (
 const maxTotalSegments = 1_000_000
 
 func (s *Service) scan(dst, body []byte) ([]byte, error) {
-	r, err := decodeRequest(body)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.table(r.TableName)
+	r, t, err := s.decodeTableRequest(body)
 	if err != nil {
 		return nil, err
 	}
@@ -27,18 +23,7 @@ func (s *Service) scan(dst, body []byte) ([]byte, error) {
 	if err := p.segmentRange(r); err != nil {
 		return nil, err
 	}
-	if r.ExclusiveStartKey != nil {
-		k, err := p.startKey(r.ExclusiveStartKey)
-		if err != nil {
-			return nil, err
-		}
-		p.applyStart(k)
-	}
-	res, err := p.run()
-	if err != nil {
-		return nil, err
-	}
-	return appendPage(dst, res, p.count, r.ReturnConsumedCapacity), nil
+	return p.runPage(dst, r, false)
 }
 
 // segmentRange restricts a parallel scan to its segment: keys start with

@@ -184,7 +184,7 @@ func (s *stream) appendRecord(dst []byte, r *streamRecord, region string) []byte
 	dst = append(dst, `","eventName":"`...)
 	dst = append(dst, r.kind.String()...)
 	dst = append(dst, `","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":`...)
-	dst = appendString(dst, region)
+	dst = attr.AppendJSONString(dst, region)
 	dst = append(dst, `,"dynamodb":{"ApproximateCreationDateTime":`...)
 	dst = strconv.AppendInt(dst, r.at.Unix(), 10)
 	keySrc := r.new
@@ -210,13 +210,15 @@ func (s *stream) appendRecord(dst []byte, r *streamRecord, region string) []byte
 	dst = append(dst, `","SizeBytes":`...)
 	dst = strconv.AppendInt(dst, int64(size), 10)
 	dst = append(dst, `,"StreamViewType":`...)
-	dst = appendString(dst, s.viewType)
+	dst = attr.AppendJSONString(dst, s.viewType)
 	dst = append(dst, '}')
 	if r.byTTL {
 		dst = append(dst, `,"userIdentity":{"Type":"Service","PrincipalId":"dynamodb.amazonaws.com"}`...)
 	}
 	return append(dst, '}')
 }
+
+const hexDigits = "0123456789abcdef"
 
 func appendHex64(dst []byte, v uint64) []byte {
 	for shift := 60; shift >= 0; shift -= 4 {

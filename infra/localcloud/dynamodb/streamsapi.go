@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paylane/paylane/infra/localcloud/dynamodb/attr"
 )
 
 // DynamoDB Streams API, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB_Streams.html.
@@ -44,12 +46,9 @@ func (s *Service) listStreams(dst, body []byte) ([]byte, error) {
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 100 {
-			return nil, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100", *in.Limit)
-		}
-		limit = *in.Limit
+	limit, err := listLimit(in.Limit)
+	if err != nil {
+		return nil, err
 	}
 	if in.TableName != "" {
 		if _, err := s.table(in.TableName); err != nil {
@@ -182,7 +181,7 @@ func (s *Service) getShardIterator(dst, body []byte) ([]byte, error) {
 		return nil, validationf("1 validation error detected: Value '%s' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]", in.ShardIteratorType)
 	}
 	dst = append(dst, `{"ShardIterator":`...)
-	dst = appendString(dst, encodeIterator(st.arn, st.shardID, pos, now))
+	dst = attr.AppendJSONString(dst, encodeIterator(st.arn, st.shardID, pos, now))
 	return append(dst, '}'), nil
 }
 
@@ -281,7 +280,7 @@ func (s *Service) getRecords(dst, body []byte) ([]byte, error) {
 	}
 	if !closed || newPos < next {
 		dst = append(dst, `,"NextShardIterator":`...)
-		dst = appendString(dst, encodeIterator(st.arn, st.shardID, newPos, now))
+		dst = attr.AppendJSONString(dst, encodeIterator(st.arn, st.shardID, newPos, now))
 	}
 	return append(dst, '}'), nil
 }

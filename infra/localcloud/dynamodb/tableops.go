@@ -9,35 +9,64 @@ type tableNameInput struct {
 	TableName string
 }
 
-func (s *Service) describeTable(dst, body []byte) ([]byte, error) {
-	var in tableNameInput
-	if err := decodeStrict(body, &in); err != nil {
+func tableNamedNotFound(name string) error {
+	return notFoundf("Requested resource not found: Table: %s not found", name)
+}
+
+// decodeTableNamed decodes a control-plane request into in and looks up
+// the table named by its TableName, which name points to. Unlike the item
+// operations, these report any failure, an empty name included, as the
+// named table not being found.
+func (s *Service) decodeTableNamed(body []byte, in any, name *string) (*table, error) {
+	if err := decodeStrict(body, in); err != nil {
 		return nil, err
 	}
-	t, err := s.table(in.TableName)
+	t, err := s.table(*name)
 	if err != nil {
-		return nil, notFoundf("Requested resource not found: Table: %s not found", in.TableName)
+		return nil, tableNamedNotFound(*name)
+	}
+	return t, nil
+}
+
+// lockForTableChange takes the service's lock, then the table's, as the
+// operations that change a table and the service's maps must, and fails if
+// the table was deleted since it was looked up. The caller runs unlock when
+// done.
+func (s *Service) lockForTableChange(t *table, name string) (unlock func(), err error) {
+	s.mu.Lock()
+	t.mu.Lock()
+	if t.deleted {
+		t.mu.Unlock()
+		s.mu.Unlock()
+		return nil, tableNamedNotFound(name)
+	}
+	return func() {
+		t.mu.Unlock()
+		s.mu.Unlock()
+	}, nil
+}
+
+func (s *Service) describeTable(dst, body []byte) ([]byte, error) {
+	var in tableNameInput
+	t, err := s.decodeTableNamed(body, &in, &in.TableName)
+	if err != nil {
+		return nil, err
 	}
 	return s.appendTableDescription(dst, "Table", t)
 }
 
 func (s *Service) deleteTable(dst, body []byte) ([]byte, error) {
 	var in tableNameInput
-	if err := decodeStrict(body, &in); err != nil {
+	t, err := s.decodeTableNamed(body, &in, &in.TableName)
+	if err != nil {
 		return nil, err
 	}
-	t, err := s.table(in.TableName)
-	if err != nil {
-		return nil, notFoundf("Requested resource not found: Table: %s not found", in.TableName)
-	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.deleted {
-		return nil, notFoundf("Requested resource not found: Table: %s not found", in.TableName)
+	unlock, err := s.lockForTableChange(t, in.TableName)
+	if err != nil {
+		return nil, err
 	}
+	defer unlock()
 	if t.deletionProtection {
 		return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
@@ -52,6 +81,18 @@ func (s *Service) deleteTable(dst, body []byte) ([]byte, error) {
 	return appendJSONMember(dst, "TableDescription", d)
 }
 
+// listLimit validates the Limit of ListTables and ListStreams, which both
+// default to and allow at most 100.
+func listLimit(limit *int) (int, error) {
+	if limit == nil {
+		return 100, nil
+	}
+	if *limit < 1 || *limit > 100 {
+		return 0, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100", *limit)
+	}
+	return *limit, nil
+}
+
 type listTablesInput struct {
 	ExclusiveStartTableName string
 	Limit                   *int
@@ -62,12 +103,9 @@ func (s *Service) listTables(dst, body []byte) ([]byte, error) {
 	if err := decodeStrict(body, &in); err != nil {
 		return nil, err
 	}
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 100 {
-			return nil, validationf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100", *in.Limit)
-		}
-		limit = *in.Limit
+	limit, err := listLimit(in.Limit)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	names := make([]string, 0, len(s.tables))

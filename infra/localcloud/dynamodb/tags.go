@@ -42,12 +42,18 @@ func (s *Service) tableByARN(arn string) (*table, error) {
 	return t, nil
 }
 
-func (s *Service) tagResource(dst, body []byte) ([]byte, error) {
-	var in tagResourceInput
-	if err := decodeStrict(body, &in); err != nil {
+// decodeTagRequest decodes a tagging request into in and resolves the table
+// named by its ResourceArn, which resourceARN points to.
+func (s *Service) decodeTagRequest(body []byte, in any, resourceARN *string) (*table, error) {
+	if err := decodeStrict(body, in); err != nil {
 		return nil, err
 	}
-	t, err := s.tableByARN(in.ResourceArn)
+	return s.tableByARN(*resourceARN)
+}
+
+func (s *Service) tagResource(dst, body []byte) ([]byte, error) {
+	var in tagResourceInput
+	t, err := s.decodeTagRequest(body, &in, &in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +79,7 @@ func (s *Service) tagResource(dst, body []byte) ([]byte, error) {
 
 func (s *Service) untagResource(dst, body []byte) ([]byte, error) {
 	var in untagResourceInput
-	if err := decodeStrict(body, &in); err != nil {
-		return nil, err
-	}
-	t, err := s.tableByARN(in.ResourceArn)
+	t, err := s.decodeTagRequest(body, &in, &in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +93,7 @@ func (s *Service) untagResource(dst, body []byte) ([]byte, error) {
 
 func (s *Service) listTagsOfResource(dst, body []byte) ([]byte, error) {
 	var in listTagsInput
-	if err := decodeStrict(body, &in); err != nil {
-		return nil, err
-	}
-	t, err := s.tableByARN(in.ResourceArn)
+	t, err := s.decodeTagRequest(body, &in, &in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}

@@ -47,15 +47,9 @@ func (s *Service) transactWriteItems(dst, body []byte) ([]byte, error) {
 		case "ClientRequestToken":
 			token, err = jsonString(v)
 		case "ReturnConsumedCapacity":
-			var s string
-			if s, err = jsonString(v); err == nil {
-				mode, err = parseCapacityMode(s)
-			}
+			mode, err = jsonCapacityMode(v)
 		case "ReturnItemCollectionMetrics":
-			r := request{}
-			if r.ReturnItemCollectionMetrics, err = jsonString(v); err == nil {
-				wantICM, err = r.wantItemCollectionMetrics()
-			}
+			wantICM, err = jsonItemCollectionMetrics(v)
 		}
 		return err
 	})

@@ -45,10 +45,7 @@ func (s *Service) transactGetItems(dst, body []byte) ([]byte, error) {
 				return nil
 			})
 		case "ReturnConsumedCapacity":
-			var s string
-			if s, err = jsonString(v); err == nil {
-				mode, err = parseCapacityMode(s)
-			}
+			mode, err = jsonCapacityMode(v)
 		}
 		return err
 	})

@@ -29,12 +29,9 @@ type updateTableInput struct {
 // by decodeStrict.
 func (s *Service) updateTable(dst, body []byte) ([]byte, error) {
 	var in updateTableInput
-	if err := decodeStrict(body, &in); err != nil {
-		return nil, err
-	}
-	t, err := s.table(in.TableName)
+	t, err := s.decodeTableNamed(body, &in, &in.TableName)
 	if err != nil {
-		return nil, notFoundf("Requested resource not found: Table: %s not found", in.TableName)
+		return nil, err
 	}
 	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.OnDemandThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" && in.DeletionProtectionEnabled == nil {
@@ -56,13 +53,11 @@ func (s *Service) updateTable(dst, body []byte) ([]byte, error) {
 		return nil, apiError("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.deleted {
-		return nil, notFoundf("Requested resource not found: Table: %s not found", in.TableName)
+	unlock, err := s.lockForTableChange(t, in.TableName)
+	if err != nil {
+		return nil, err
 	}
+	defer unlock()
 	if err := s.applyTableUpdate(t, &in); err != nil {
 		return nil, err
 	}

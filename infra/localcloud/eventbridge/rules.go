@@ -150,24 +150,41 @@ func (s *Service) listRules(_ context.Context, body []byte) (any, error) {
 	if err := decodeInput(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	b, err := s.lookupBus(in.EventBusName)
+	rules, next, err := pageRules(s, in.EventBusName, in.Limit, in.NextToken, func(name string, r *rule) (wireRule, bool) {
+		if in.NamePrefix == nil || strings.HasPrefix(name, *in.NamePrefix) {
+			return r.wire(), true
+		}
+		return wireRule{}, false
+	})
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
-	var all []wireRule
+	return listRulesOutput{Rules: rules, NextToken: next}, nil
+}
+
+// pageRules lists, in name order, what pick returns for the rules of the
+// bus busParam names that it keeps, one page at a time. pick runs under
+// s.mu.
+func pageRules[T any](s *Service, busParam *string, limit *int32, token *string, pick func(name string, r *rule) (T, bool)) ([]T, *string, error) {
+	s.mu.Lock()
+	b, err := s.lookupBus(busParam)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	var all []T
 	for _, name := range slices.Sorted(maps.Keys(b.rules)) {
-		if in.NamePrefix == nil || strings.HasPrefix(name, *in.NamePrefix) {
-			all = append(all, b.rules[name].wire())
+		if v, ok := pick(name, b.rules[name]); ok {
+			all = append(all, v)
 		}
 	}
 	s.mu.Unlock()
-	items, next, err := page(all, in.Limit, in.NextToken)
+	items, next, err := page(all, limit, token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return listRulesOutput{Rules: append([]wireRule{}, items...), NextToken: next}, nil
+	// A copy, never nil, so that an empty page encodes as [] rather than null.
+	return append([]T{}, items...), next, nil
 }
 
 type listRuleNamesByTargetInput struct {
@@ -190,24 +207,13 @@ func (s *Service) listRuleNamesByTarget(_ context.Context, body []byte) (any, er
 	if in.TargetArn == "" {
 		return nil, validationErr("Parameter TargetArn is required.")
 	}
-	s.mu.Lock()
-	b, err := s.lookupBus(in.EventBusName)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	var all []string
-	for _, name := range slices.Sorted(maps.Keys(b.rules)) {
-		if slices.ContainsFunc(b.rules[name].targets, func(t *target) bool { return t.wire.Arn == in.TargetArn }) {
-			all = append(all, name)
-		}
-	}
-	s.mu.Unlock()
-	items, next, err := page(all, in.Limit, in.NextToken)
+	names, next, err := pageRules(s, in.EventBusName, in.Limit, in.NextToken, func(name string, r *rule) (string, bool) {
+		return name, slices.ContainsFunc(r.targets, func(t *target) bool { return t.wire.Arn == in.TargetArn })
+	})
 	if err != nil {
 		return nil, err
 	}
-	return listRuleNamesByTargetOutput{RuleNames: append([]string{}, items...), NextToken: next}, nil
+	return listRuleNamesByTargetOutput{RuleNames: names, NextToken: next}, nil
 }
 
 type deleteRuleInput struct {

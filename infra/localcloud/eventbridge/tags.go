@@ -53,6 +53,17 @@ func (s *Service) requireResource(arn string) error {
 	return notFoundErr("Resource %s does not exist.", arn)
 }
 
+// withResource runs fn under s.mu if arn names an existing bus or rule, the
+// resources the tagging operations address.
+func (s *Service) withResource(arn string, fn func() (any, error)) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.requireResource(arn); err != nil {
+		return nil, err
+	}
+	return fn()
+}
+
 type tagResourceInput struct {
 	ResourceARN string
 	Tags        []wireTag
@@ -67,21 +78,18 @@ func (s *Service) tagResource(_ context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.requireResource(in.ResourceARN); err != nil {
-		return nil, err
-	}
-	merged := maps.Clone(s.tags[in.ResourceARN])
-	if merged == nil {
-		merged = make(map[string]string)
-	}
-	maps.Copy(merged, tags)
-	if len(merged) > maxTags {
-		return nil, awsproto.Errorf("LimitExceededException", "A resource can have at most %d tags.", maxTags)
-	}
-	s.tags[in.ResourceARN] = merged
-	return struct{}{}, nil
+	return s.withResource(in.ResourceARN, func() (any, error) {
+		merged := maps.Clone(s.tags[in.ResourceARN])
+		if merged == nil {
+			merged = make(map[string]string)
+		}
+		maps.Copy(merged, tags)
+		if len(merged) > maxTags {
+			return nil, awsproto.Errorf("LimitExceededException", "A resource can have at most %d tags.", maxTags)
+		}
+		s.tags[in.ResourceARN] = merged
+		return struct{}{}, nil
+	})
 }
 
 type untagResourceInput struct {
@@ -94,15 +102,12 @@ func (s *Service) untagResource(_ context.Context, body []byte) (any, error) {
 	if err := decodeInput(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.requireResource(in.ResourceARN); err != nil {
-		return nil, err
-	}
-	for _, k := range in.TagKeys {
-		delete(s.tags[in.ResourceARN], k)
-	}
-	return struct{}{}, nil
+	return s.withResource(in.ResourceARN, func() (any, error) {
+		for _, k := range in.TagKeys {
+			delete(s.tags[in.ResourceARN], k)
+		}
+		return struct{}{}, nil
+	})
 }
 
 type listTagsForResourceInput struct {
@@ -118,15 +123,12 @@ func (s *Service) listTagsForResource(_ context.Context, body []byte) (any, erro
 	if err := decodeInput(body, &in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.requireResource(in.ResourceARN); err != nil {
-		return nil, err
-	}
-	tags := s.tags[in.ResourceARN]
-	out := listTagsForResourceOutput{Tags: make([]wireTag, 0, len(tags))}
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		out.Tags = append(out.Tags, wireTag{Key: k, Value: tags[k]})
-	}
-	return out, nil
+	return s.withResource(in.ResourceARN, func() (any, error) {
+		tags := s.tags[in.ResourceARN]
+		out := listTagsForResourceOutput{Tags: make([]wireTag, 0, len(tags))}
+		for _, k := range slices.Sorted(maps.Keys(tags)) {
+			out.Tags = append(out.Tags, wireTag{Key: k, Value: tags[k]})
+		}
+		return out, nil
+	})
 }

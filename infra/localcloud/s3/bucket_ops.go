@@ -94,11 +94,7 @@ func (s *Service) createBucket(c *call) error {
 	if err := unsupportedCreateHeaders(c.r.Header); err != nil {
 		return err
 	}
-	p, err := openPayload(c.r)
-	if err != nil {
-		return err
-	}
-	body, _, err := p.readAll(maxXMLBody)
+	body, err := readXMLBody(c.r)
 	if err != nil {
 		return err
 	}

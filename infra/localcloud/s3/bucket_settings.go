@@ -61,11 +61,7 @@ func (s *Service) putSetting(c *call, name string) error {
 	if err := s.requireBucket(c.bucket); err != nil {
 		return err
 	}
-	p, err := openPayload(c.r)
-	if err != nil {
-		return err
-	}
-	body, _, err := p.readAll(maxXMLBody)
+	body, err := readXMLBody(c.r)
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,15 @@ func (a algorithm) newHash() hash.Hash {
 // header is the name of the header (or trailer) carrying the checksum.
 func (a algorithm) header() string { return "x-amz-checksum-" + strings.ToLower(string(a)) }
 
+// orCRC64NVME is a, or CRC64NVME where a is "": the checksum S3 computes
+// when none was named.
+func (a algorithm) orCRC64NVME() algorithm {
+	if a == "" {
+		return algCRC64NVME
+	}
+	return a
+}
+
 // supportsComposite and supportsFullObject follow the table in
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 func (a algorithm) supportsComposite() bool { return a != algCRC64NVME }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -24,6 +25,25 @@ func (s *Service) newBodyFile(kind string) (*os.File, error) {
 		return nil, fmt.Errorf("creating body file: %w", err)
 	}
 	return f, nil
+}
+
+// writeBodyFile creates a body file (kind names it) and fills it with
+// write, removing it unless write and closing it succeed. It returns what
+// write received and the file's path.
+func (s *Service) writeBodyFile(kind string, write func(w io.Writer) (received, error)) (received, string, error) {
+	f, err := s.newBodyFile(kind)
+	if err != nil {
+		return received{}, "", err
+	}
+	rec, err := write(f)
+	if err != nil {
+		discard(f)
+		return received{}, "", err
+	}
+	if err := finish(f); err != nil {
+		return received{}, "", err
+	}
+	return rec, f.Name(), nil
 }
 
 // discard closes and removes a body file that will not be stored.

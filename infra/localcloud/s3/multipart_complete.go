@@ -46,11 +46,7 @@ func (s *Service) completeMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := openPayload(c.r)
-	if err != nil {
-		return err
-	}
-	body, _, err := p.readAll(maxXMLBody)
+	body, err := readXMLBody(c.r)
 	if err != nil {
 		return err
 	}
@@ -150,10 +146,7 @@ func (s *Service) assemble(u *upload, parts []*part, files []*os.File) (*object,
 	// A FULL_OBJECT checksum (and the CRC64NVME S3 computes for uploads
 	// that named no algorithm) covers the assembled bytes.
 	var full hash.Hash
-	fullAlg := u.algorithm
-	if fullAlg == "" {
-		fullAlg = algCRC64NVME
-	}
+	fullAlg := u.algorithm.orCRC64NVME()
 	if u.algorithm == "" || u.ckType == typeFullObject {
 		full = fullAlg.newHash()
 	}

@@ -127,13 +127,17 @@ func (s *Service) findUpload(bucketName, key, id string) (*bucket, *upload, erro
 	return b, u, nil
 }
 
-// uploadOf returns a snapshot of the upload's settings.
-func (s *Service) uploadOf(bucketName, key, id string) (algorithm, checksumType, error) {
+// partUpload reads the part number and upload id of an UploadPart or
+// UploadPartCopy and returns the checksum algorithm of that upload.
+func (s *Service) partUpload(c *call) (n int, id string, alg algorithm, err error) {
+	if n, id, err = partParams(c); err != nil {
+		return 0, "", "", err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, u, err := s.findUpload(bucketName, key, id)
+	_, u, err := s.findUpload(c.bucket, c.key, id)
 	if err != nil {
-		return "", "", err
+		return 0, "", "", err
 	}
-	return u.algorithm, u.ckType, nil
+	return n, id, u.algorithm, nil
 }

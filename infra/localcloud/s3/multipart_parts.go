@@ -1,8 +1,6 @@
 package s3
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -12,44 +10,26 @@ import (
 
 // uploadPart implements UploadPart.
 func (s *Service) uploadPart(c *call) error {
-	n, id, err := partParams(c)
+	n, id, alg, err := s.partUpload(c)
 	if err != nil {
 		return err
 	}
-	alg, _, err := s.uploadOf(c.bucket, c.key, id)
+	p, err := openSizedPayload(c.r)
 	if err != nil {
 		return err
-	}
-	p, err := openPayload(c.r)
-	if err != nil {
-		return err
-	}
-	if p.length < 0 {
-		return newError(http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
 	}
 	if alg != "" && p.claimed != "" && p.claimed != alg {
 		return errInvalidRequest("Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
 			strings.ToLower(string(alg)), strings.ToLower(string(p.claimed)))
 	}
-	fallback := alg
-	if fallback == "" {
-		fallback = algCRC64NVME
-	}
-	f, err := s.newBodyFile("part")
+	rec, file, err := s.writeBodyFile("part", func(w io.Writer) (received, error) {
+		return p.copyTo(w, alg.orCRC64NVME(), maxObjectSize)
+	})
 	if err != nil {
 		return err
 	}
-	rec, err := p.copyTo(f, fallback, maxObjectSize)
+	pt, err := s.storePart(c, id, n, rec, file)
 	if err != nil {
-		discard(f)
-		return err
-	}
-	if err := finish(f); err != nil {
-		return err
-	}
-	pt := &part{number: n, size: rec.size, md5: rec.md5, etag: `"` + hex.EncodeToString(rec.md5) + `"`,
-		lastModified: s.clock(), checksum: rec.checksum, file: f.Name()}
-	if err := s.storePart(c, id, pt); err != nil {
 		return err
 	}
 	h := c.w.Header()
@@ -61,14 +41,17 @@ func (s *Service) uploadPart(c *call) error {
 	return c.ok()
 }
 
-// storePart records a part, replacing an earlier upload of the same number.
-func (s *Service) storePart(c *call, id string, pt *part) error {
+// storePart records part n, received into file, replacing an earlier
+// upload of the same number.
+func (s *Service) storePart(c *call, id string, n int, rec received, file string) (*part, error) {
+	pt := &part{number: n, size: rec.size, md5: rec.md5, etag: rec.etag(), lastModified: s.clock(),
+		checksum: rec.checksum, file: file}
 	s.mu.Lock()
 	_, u, err := s.findUpload(c.bucket, c.key, id)
 	if err != nil {
 		s.mu.Unlock()
 		s.removeFiles(pt.file)
-		return err
+		return nil, err
 	}
 	old := u.parts[pt.number]
 	u.parts[pt.number] = pt
@@ -76,7 +59,7 @@ func (s *Service) storePart(c *call, id string, pt *part) error {
 	if old != nil {
 		s.removeFiles(old.file)
 	}
-	return nil
+	return pt, nil
 }
 
 type copyPartResult struct {
@@ -89,11 +72,7 @@ type copyPartResult struct {
 
 // uploadPartCopy implements UploadPartCopy.
 func (s *Service) uploadPartCopy(c *call) error {
-	n, id, err := partParams(c)
-	if err != nil {
-		return err
-	}
-	alg, _, err := s.uploadOf(c.bucket, c.key, id)
+	n, id, alg, err := s.partUpload(c)
 	if err != nil {
 		return err
 	}
@@ -108,27 +87,12 @@ func (s *Service) uploadPartCopy(c *call) error {
 			return err
 		}
 	}
-	fallback := alg
-	if fallback == "" {
-		fallback = algCRC64NVME
-	}
-	out, err := s.newBodyFile("part")
+	rec, file, err := s.copyBody(io.NewSectionReader(f, rng.start, rng.length()), "part", alg.orCRC64NVME())
 	if err != nil {
 		return err
 	}
-	md5h, ck := md5.New(), fallback.newHash()
-	size, err := io.Copy(io.MultiWriter(out, md5h, ck), io.NewSectionReader(f, rng.start, rng.length()))
+	pt, err := s.storePart(c, id, n, rec, file)
 	if err != nil {
-		discard(out)
-		return errInternal(err)
-	}
-	if err := finish(out); err != nil {
-		return err
-	}
-	sum5 := md5h.Sum(nil)
-	pt := &part{number: n, size: size, md5: sum5, etag: `"` + hex.EncodeToString(sum5) + `"`, lastModified: s.clock(),
-		checksum: checksumValue{alg: fallback, value: sum(ck), typ: typeFullObject}, file: out.Name()}
-	if err := s.storePart(c, id, pt); err != nil {
 		return err
 	}
 	res := copyPartResult{Xmlns: s3Namespace, ETag: pt.etag, LastModified: xmlTime(pt.lastModified)}

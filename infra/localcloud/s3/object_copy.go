@@ -1,8 +1,6 @@
 package s3
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -104,20 +102,18 @@ func (s *Service) copyObject(c *call) error {
 	}
 	if alg == "" {
 		// S3 moves the source's checksum algorithm to the copy.
-		alg = src.checksum.alg
-		if alg == "" {
-			alg = algCRC64NVME
-		}
+		alg = src.checksum.alg.orCRC64NVME()
 	}
 	header, meta := src.header, src.meta
 	if directive == "REPLACE" {
 		header, meta = contentHeaders(c.r.Header)
 	}
-	obj, err := s.copyBody(io.NewSectionReader(f, 0, src.size), alg)
+	rec, file, err := s.copyBody(io.NewSectionReader(f, 0, src.size), "obj", alg)
 	if err != nil {
 		return err
 	}
-	obj.key, obj.header, obj.meta, obj.lastModified = c.key, header, meta, s.clock()
+	obj := &object{key: c.key, size: rec.size, etag: rec.etag(), lastModified: s.clock(),
+		header: header, meta: meta, checksum: rec.checksum, file: file}
 	cond, err := readWriteConditions(c.r.Header)
 	if err != nil {
 		s.removeFiles(obj.file)
@@ -136,28 +132,17 @@ func (s *Service) copyObject(c *call) error {
 	})
 }
 
-// copyBody writes r to a new body file, computing its ETag and a
-// FULL_OBJECT checksum with alg.
-func (s *Service) copyBody(r io.Reader, alg algorithm) (*object, error) {
-	out, err := s.newBodyFile("obj")
-	if err != nil {
-		return nil, err
-	}
-	md5h, ck := md5.New(), alg.newHash()
-	n, err := io.Copy(io.MultiWriter(out, md5h, ck), r)
-	if err != nil {
-		discard(out)
-		return nil, errInternal(err)
-	}
-	if err := finish(out); err != nil {
-		return nil, err
-	}
-	return &object{
-		size:     n,
-		etag:     `"` + hex.EncodeToString(md5h.Sum(nil)) + `"`,
-		checksum: checksumValue{alg: alg, value: sum(ck), typ: typeFullObject},
-		file:     out.Name(),
-	}, nil
+// copyBody copies r, a stored body (CopyObject, UploadPartCopy), to a new
+// body file (kind names it), computing MD5 and a FULL_OBJECT checksum with
+// alg.
+func (s *Service) copyBody(r io.Reader, kind string, alg algorithm) (received, string, error) {
+	return s.writeBodyFile(kind, func(w io.Writer) (received, error) {
+		rec, err := copyHashed(w, r, alg)
+		if err != nil {
+			return received{}, errInternal(err)
+		}
+		return rec, nil
+	})
 }
 
 // xmlTime formats a time as S3 documents do: ISO 8601 with milliseconds.

@@ -1,8 +1,6 @@
 package s3
 
 import (
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -82,33 +80,29 @@ func (s *Service) storePosted(c *call, fields http.Header, file io.Reader) error
 	if err := checkObjectOptions(fields); err != nil {
 		return err
 	}
-	f, err := s.newBodyFile("obj")
+	rec, path, err := s.writeBodyFile("obj", func(w io.Writer) (received, error) {
+		rec, err := copyHashed(w, io.LimitReader(file, maxObjectSize+1), algCRC64NVME)
+		if err != nil {
+			return received{}, errMalformedPOST()
+		}
+		if rec.size > maxObjectSize {
+			return received{}, errEntityTooLarge(rec.size, maxObjectSize)
+		}
+		return rec, nil
+	})
 	if err != nil {
-		return err
-	}
-	md5h, ck := md5.New(), algCRC64NVME.newHash()
-	n, err := io.Copy(io.MultiWriter(f, md5h, ck), io.LimitReader(file, maxObjectSize+1))
-	if err != nil {
-		discard(f)
-		return errMalformedPOST()
-	}
-	if n > maxObjectSize {
-		discard(f)
-		return errEntityTooLarge(n, maxObjectSize)
-	}
-	if err := finish(f); err != nil {
 		return err
 	}
 	header, meta := contentHeaders(fields)
 	obj := &object{
 		key:          key,
-		size:         n,
-		etag:         `"` + hex.EncodeToString(md5h.Sum(nil)) + `"`,
+		size:         rec.size,
+		etag:         rec.etag(),
 		lastModified: s.clock(),
 		header:       header,
 		meta:         meta,
-		checksum:     checksumValue{alg: algCRC64NVME, value: sum(ck), typ: typeFullObject},
-		file:         f.Name(),
+		checksum:     rec.checksum,
+		file:         path,
 	}
 	if err := s.commitObject(c.bucket, obj, writeConditions{}); err != nil {
 		return err

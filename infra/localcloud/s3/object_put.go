@@ -1,7 +1,7 @@
 package s3
 
 import (
-	"encoding/hex"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -19,35 +19,26 @@ func (s *Service) putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := openPayload(c.r)
+	p, err := openSizedPayload(c.r)
 	if err != nil {
 		return err
 	}
-	if p.length < 0 {
-		return newError(http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
-	}
-	f, err := s.newBodyFile("obj")
+	rec, file, err := s.writeBodyFile("obj", func(w io.Writer) (received, error) {
+		return p.copyTo(w, algCRC64NVME, maxObjectSize)
+	})
 	if err != nil {
-		return err
-	}
-	rec, err := p.copyTo(f, algCRC64NVME, maxObjectSize)
-	if err != nil {
-		discard(f)
-		return err
-	}
-	if err := finish(f); err != nil {
 		return err
 	}
 	header, meta := contentHeaders(c.r.Header)
 	obj := &object{
 		key:          c.key,
 		size:         rec.size,
-		etag:         `"` + hex.EncodeToString(rec.md5) + `"`,
+		etag:         rec.etag(),
 		lastModified: s.clock(),
 		header:       header,
 		meta:         meta,
 		checksum:     rec.checksum,
-		file:         f.Name(),
+		file:         file,
 	}
 	if err := s.commitObject(c.bucket, obj, cond); err != nil {
 		return err

@@ -159,6 +159,21 @@ type received struct {
 	checksum checksumValue // FULL_OBJECT checksum of the body
 }
 
+// etag is the ETag of a body stored in one piece: its quoted MD5.
+func (r received) etag() string { return `"` + hex.EncodeToString(r.md5) + `"` }
+
+// copyHashed copies r to w, computing MD5 and a FULL_OBJECT checksum with
+// alg, for bodies that come with no digest to verify (copies, POST
+// uploads).
+func copyHashed(w io.Writer, r io.Reader, alg algorithm) (received, error) {
+	md5h, ck := md5.New(), alg.newHash()
+	n, err := io.Copy(io.MultiWriter(w, md5h, ck), r)
+	if err != nil {
+		return received{}, err
+	}
+	return received{size: n, md5: md5h.Sum(nil), checksum: checksumValue{alg: alg, value: sum(ck), typ: typeFullObject}}, nil
+}
+
 // copyTo streams the decoded body to dst, computing MD5 and the checksum
 // with the algorithm claimed by the client, or with fallback when it claims
 // none (fallback "" computes no checksum). It verifies every digest the
@@ -239,6 +254,30 @@ func (p *payload) readAll(limit int64) ([]byte, received, error) {
 // maxXMLBody bounds the XML documents the service reads (DeleteObjects
 // with 1000 keys of 1 KiB fits).
 const maxXMLBody = 4 << 20
+
+// readXMLBody reads the XML document of a request, verifying the digests
+// sent with it.
+func readXMLBody(r *http.Request) ([]byte, error) {
+	p, err := openPayload(r)
+	if err != nil {
+		return nil, err
+	}
+	body, _, err := p.readAll(maxXMLBody)
+	return body, err
+}
+
+// openSizedPayload is openPayload for PutObject and UploadPart, which
+// refuse a body of unknown length.
+func openSizedPayload(r *http.Request) (*payload, error) {
+	p, err := openPayload(r)
+	if err != nil {
+		return nil, err
+	}
+	if p.length < 0 {
+		return nil, newError(http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+	}
+	return p, nil
+}
 
 func bodyError(err error) error {
 	switch {

@@ -182,13 +182,9 @@ func (s *Service) untagQueue(c *call) (any, error) {
 }
 
 func (s *Service) listQueueTags(c *call) (any, error) {
-	in, err := decode[queueURLInput](c)
+	q, err := s.decodeQueueURLInput(c)
 	if err != nil {
 		return nil, err
-	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -31,14 +31,9 @@ func (s *Service) deleteMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if apiErr := s.deleteByReceipt(q, in.ReceiptHandle); apiErr != nil {
-		return nil, apiErr
-	}
-	return emptyOutput{}, nil
+	return s.applyToQueue(in.QueueUrl, func(q *queue) *awsproto.Error {
+		return s.deleteByReceipt(q, in.ReceiptHandle)
+	})
 }
 
 func (s *Service) deleteMessageBatch(c *call) (any, error) {
@@ -46,26 +41,9 @@ func (s *Service) deleteMessageBatch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if apiErr := checkBatchIDs(ids); apiErr != nil {
-		return nil, apiErr
-	}
-	out := batchIDOutput{Successful: []batchIDEntry{}, Failed: []batchResultErrorEntry{}}
-	for _, e := range in.Entries {
-		if apiErr := s.deleteByReceipt(q, e.ReceiptHandle); apiErr != nil {
-			out.Failed = append(out.Failed, batchFailure(*e.Id, apiErr))
-			continue
-		}
-		out.Successful = append(out.Successful, batchIDEntry{Id: *e.Id})
-	}
-	return out, nil
+	return applyToBatch(s, in.QueueUrl, in.Entries, func(q *queue, e deleteMessageBatchEntry) *awsproto.Error {
+		return s.deleteByReceipt(q, e.ReceiptHandle)
+	})
 }
 
 // changeVisibility sets a new visibility timeout on an in-flight message,
@@ -114,14 +92,9 @@ func (s *Service) changeMessageVisibility(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if apiErr := s.changeVisibility(q, in.ReceiptHandle, in.VisibilityTimeout); apiErr != nil {
-		return nil, apiErr
-	}
-	return emptyOutput{}, nil
+	return s.applyToQueue(in.QueueUrl, func(q *queue) *awsproto.Error {
+		return s.changeVisibility(q, in.ReceiptHandle, in.VisibilityTimeout)
+	})
 }
 
 func (s *Service) changeMessageVisibilityBatch(c *call) (any, error) {
@@ -129,24 +102,7 @@ func (s *Service) changeMessageVisibilityBatch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if apiErr := checkBatchIDs(ids); apiErr != nil {
-		return nil, apiErr
-	}
-	out := batchIDOutput{Successful: []batchIDEntry{}, Failed: []batchResultErrorEntry{}}
-	for _, e := range in.Entries {
-		if apiErr := s.changeVisibility(q, e.ReceiptHandle, e.VisibilityTimeout); apiErr != nil {
-			out.Failed = append(out.Failed, batchFailure(*e.Id, apiErr))
-			continue
-		}
-		out.Successful = append(out.Successful, batchIDEntry{Id: *e.Id})
-	}
-	return out, nil
+	return applyToBatch(s, in.QueueUrl, in.Entries, func(q *queue, e changeVisibilityBatchEntry) *awsproto.Error {
+		return s.changeVisibility(q, e.ReceiptHandle, e.VisibilityTimeout)
+	})
 }

@@ -165,13 +165,9 @@ func paginate(names []string, maxResults *int64, token *string) ([]string, strin
 }
 
 func (s *Service) deleteQueue(c *call) (any, error) {
-	in, err := decode[queueURLInput](c)
+	q, err := s.decodeQueueURLInput(c)
 	if err != nil {
 		return nil, err
-	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
 	}
 	s.mu.Lock()
 	if s.queues[q.name] == q {
@@ -190,13 +186,9 @@ func (s *Service) deleteQueue(c *call) (any, error) {
 }
 
 func (s *Service) purgeQueue(c *call) (any, error) {
-	in, err := decode[queueURLInput](c)
+	q, err := s.decodeQueueURLInput(c)
 	if err != nil {
 		return nil, err
-	}
-	q, apiErr := s.queueFromURL(in.QueueUrl)
-	if apiErr != nil {
-		return nil, apiErr
 	}
 	now := s.now()
 	q.mu.Lock()

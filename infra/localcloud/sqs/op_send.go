@@ -128,11 +128,7 @@ func (s *Service) sendMessageBatch(c *call) (any, error) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	ids := make([]*string, len(in.Entries))
-	for i := range in.Entries {
-		ids[i] = in.Entries[i].Id
-	}
-	if apiErr := checkBatchIDs(ids); apiErr != nil {
+	if apiErr := checkBatchIDs(in.Entries); apiErr != nil {
 		return nil, apiErr
 	}
 	prepared := make([]*outgoing, len(in.Entries))

@@ -119,6 +119,20 @@ func (s *Service) lookupARN(arn string) *queue {
 	return s.lookup(name)
 }
 
+// decodeQueueURLInput decodes a request whose only member is QueueUrl
+// (DeleteQueue, PurgeQueue, ListQueueTags) and resolves the queue.
+func (s *Service) decodeQueueURLInput(c *call) (*queue, error) {
+	in, err := decode[queueURLInput](c)
+	if err != nil {
+		return nil, err
+	}
+	q, apiErr := s.queueFromURL(in.QueueUrl)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return q, nil
+}
+
 // queueFromURL resolves a request's QueueUrl.
 func (s *Service) queueFromURL(raw *string) (*queue, *awsproto.Error) {
 	if raw == nil {

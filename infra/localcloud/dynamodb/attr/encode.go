@@ -24,7 +24,7 @@ func appendMapJSON(dst []byte, m map[string]Value) []byte {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = appendString(dst, k)
+		dst = AppendJSONString(dst, k)
 		dst = append(dst, ':')
 		dst = AppendValueJSON(dst, v)
 	}
@@ -37,7 +37,7 @@ func AppendValueJSON(dst []byte, v Value) []byte {
 	switch v.kind {
 	case KindS:
 		dst = append(dst, `{"S":`...)
-		dst = appendString(dst, v.s)
+		dst = AppendJSONString(dst, v.s)
 	case KindN:
 		dst = append(dst, `{"N":"`...)
 		dst = append(dst, v.s...)
@@ -78,7 +78,7 @@ func AppendValueJSON(dst []byte, v Value) []byte {
 				dst = append(dst, m...)
 				dst = append(dst, '"')
 			default:
-				dst = appendString(dst, m)
+				dst = AppendJSONString(dst, m)
 			}
 		}
 		dst = append(dst, ']')
@@ -99,10 +99,10 @@ func appendBase64(dst []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. Like encoding/json it escapes
-// control characters, U+2028 and U+2029, and replaces invalid UTF-8 with
-// U+FFFD; unlike it, it leaves <, > and & alone (this is not HTML).
-func appendString(dst []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string. Like encoding/json it
+// escapes control characters, U+2028 and U+2029, and replaces invalid UTF-8
+// with U+FFFD; unlike it, it leaves <, > and & alone (this is not HTML).
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {

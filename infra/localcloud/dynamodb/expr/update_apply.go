@@ -124,7 +124,7 @@ func evalUpdate(o *operand, item attr.Item) (attr.Value, error) {
 			return v, nil
 		}
 		return evalUpdate(&o.args[1], item)
-	case oListAppend:
+	case oListAppend, oPlus, oMinus:
 		a, err := evalUpdate(&o.args[0], item)
 		if err != nil {
 			return attr.Value{}, err
@@ -133,21 +133,14 @@ func evalUpdate(o *operand, item attr.Item) (attr.Value, error) {
 		if err != nil {
 			return attr.Value{}, err
 		}
-		l, ok := attr.ListConcat(a, b)
-		if !ok {
-			return attr.Value{}, invalid(msgBadOperandType)
-		}
-		return l, nil
-	case oPlus, oMinus:
-		a, err := evalUpdate(&o.args[0], item)
-		if err != nil {
-			return attr.Value{}, err
-		}
-		b, err := evalUpdate(&o.args[1], item)
-		if err != nil {
-			return attr.Value{}, err
-		}
-		if o.kind == oPlus {
+		switch o.kind {
+		case oListAppend:
+			l, ok := attr.ListConcat(a, b)
+			if !ok {
+				return attr.Value{}, invalid(msgBadOperandType)
+			}
+			return l, nil
+		case oPlus:
 			return attr.NumAdd(a, b)
 		}
 		return attr.NumSub(a, b)
