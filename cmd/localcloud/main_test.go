@@ -27,12 +27,12 @@ func TestMerchantsFromEnv(t *testing.T) {
 	tests := []struct {
 		name        string
 		in          string
-		want        []merchant
+		want        []merchantSeed
 		wantPrinted bool
 		wantErr     bool
 	}{
-		{name: "two merchants", in: "m_demo:secret1,m_other:secret2", want: []merchant{{"m_demo", "secret1"}, {"m_other", "secret2"}}},
-		{name: "spaces around entries", in: " m_demo:s1 , m_b:s2 ", want: []merchant{{"m_demo", "s1"}, {"m_b", "s2"}}},
+		{name: "two merchants", in: "m_demo:secret1,m_other:secret2", want: []merchantSeed{{"m_demo", "secret1"}, {"m_other", "secret2"}}},
+		{name: "spaces around entries", in: " m_demo:s1 , m_b:s2 ", want: []merchantSeed{{"m_demo", "s1"}, {"m_b", "s2"}}},
 		{name: "missing secret", in: "m_demo:", wantErr: true},
 		{name: "no colon", in: "m_demo", wantErr: true},
 		{name: "bad id", in: "M Demo:x", wantErr: true},
