@@ -39,6 +39,7 @@ lint: deps
 # 16 concurrent clients). Figures are ops/s and p50/p99 latency.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 1 ./infra/localcloud/dynamodb/
+	$(GO) test -run '^$$' -bench Authorize -benchtime 3000x -benchmem -count 1 ./shared/merchantapi/
 
 clean:
 	rm -rf .aws-sam
