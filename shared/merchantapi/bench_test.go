@@ -2,6 +2,7 @@ package merchantapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,8 +66,9 @@ func (m *meter) total() (calls int) {
 // rig is the authorize path of one function instance against a DynamoDB (the local
 // cloud's) and the mock PG.
 type rig struct {
-	api   *merchantapi.API
-	meter *meter
+	api      *merchantapi.API
+	meter    *meter
+	payments *dynamostore.Payments
 }
 
 func newRig(b testing.TB, transport http.RoundTripper, ddbURL string) *rig {
@@ -127,7 +129,7 @@ func newRig(b testing.TB, transport http.RoundTripper, ddbURL string) *rig {
 	payments := dynamostore.NewPayments(db, "payments", opts)
 	ids := 0
 	var idMu sync.Mutex
-	return &rig{meter: m, api: &merchantapi.API{
+	return &rig{meter: m, payments: payments, api: &merchantapi.API{
 		Payments: &payment.Service{
 			Store: payments,
 			PG:    pgclient.New(pgclient.Options{BaseURL: pgServer.URL, HTTP: pgServer.Client(), Timeout: 3 * time.Second}),
@@ -169,20 +171,18 @@ func signedAuthorize(i int) events.APIGatewayV2HTTPRequest {
 //
 //	go test -run '^$' -bench Authorize -benchmem ./shared/merchantapi/
 func BenchmarkAuthorize(b *testing.B) {
-	ddb := localddb.New(localddb.Options{})
-	b.Cleanup(ddb.Close)
-	loopback := httptest.NewServer(ddb)
-	b.Cleanup(loopback.Close)
-	for _, tc := range []struct {
-		name      string
-		transport http.RoundTripper
-		url       string
-	}{
-		{"loopback", loopback.Client().Transport, loopback.URL},
-		{"in-process", inProcess{ddb}, "http://dynamodb.local"},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			r := newRig(b, tc.transport, tc.url)
+	for _, mode := range []string{"loopback", "in-process"} {
+		b.Run(mode, func(b *testing.B) {
+			// A fresh DynamoDB per run: the benchmark function runs several times.
+			ddb := localddb.New(localddb.Options{})
+			b.Cleanup(ddb.Close)
+			transport, url := http.RoundTripper(inProcess{ddb}), "http://dynamodb.local"
+			if mode == "loopback" {
+				srv := httptest.NewServer(ddb)
+				b.Cleanup(srv.Close)
+				transport, url = srv.Client().Transport, srv.URL
+			}
+			r := newRig(b, transport, url)
 			ctx := context.Background()
 			reqs := make([]events.APIGatewayV2HTTPRequest, b.N)
 			for i := range reqs {
@@ -203,6 +203,77 @@ func BenchmarkAuthorize(b *testing.B) {
 			b.ReportMetric(float64(r.meter.total())/float64(b.N), "ddb-calls/op")
 			b.ReportMetric(r.meter.wcu/float64(b.N), "wcu/op")
 			b.ReportMetric(r.meter.rcu/float64(b.N), "rcu/op")
+			if testing.Verbose() {
+				b.Logf("DynamoDB calls per authorize by operation: %v (over %d)", r.meter.calls, b.N)
+			}
 		})
 	}
+}
+
+// TestWriteUnitsPerRequest pins what each effectful request costs in DynamoDB: round trips
+// and write units (what on-demand capacity bills). Rises are design changes, not noise.
+func TestWriteUnitsPerRequest(t *testing.T) {
+	ddb := localddb.New(localddb.Options{})
+	t.Cleanup(ddb.Close)
+	r := newRig(t, inProcess{ddb}, "http://dynamodb.local")
+	ctx := context.Background()
+	measure := func(name string, req events.APIGatewayV2HTTPRequest, wantStatus int) (calls int, wcu float64, body string) {
+		t.Helper()
+		r.meter.mu.Lock()
+		r.meter.calls, r.meter.wcu, r.meter.rcu = map[string]int{}, 0, 0
+		r.meter.mu.Unlock()
+		resp, err := map[string]func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error){
+			"authorize": r.api.Authorize, "capture": r.api.Capture, "refund": r.api.Refund,
+		}[name](ctx, req)
+		if err != nil || resp.StatusCode != wantStatus {
+			t.Fatalf("%s: %v %d %s", name, err, resp.StatusCode, resp.Body)
+		}
+		t.Logf("%s: %d DynamoDB calls %v, %.1f WCU, %.1f RCU", name, r.meter.total(), r.meter.calls, r.meter.wcu, r.meter.rcu)
+		return r.meter.total(), r.meter.wcu, resp.Body
+	}
+	measure("authorize", signedAuthorize(0), http.StatusCreated) // a warm instance has the merchant cached
+	calls, wcu, body := measure("authorize", signedAuthorize(1), http.StatusCreated)
+	// Floor: one TransactWriteItems (payment + outbox + idempotency completion, 2 WCU each,
+	// plus 1 for the merchant index) = 7. Above it: the idempotency claim (1) and the rate
+	// counter (1).
+	if calls != 3 || wcu > 9 {
+		t.Errorf("authorize: %d calls, %.1f WCU; want 3 calls and at most 9 WCU", calls, wcu)
+	}
+	var p struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	calls, wcu, _ = measure("capture", signedPost("/v1/payments/"+p.ID+"/capture", "", map[string]string{"id": p.ID}), http.StatusAccepted)
+	if calls != 4 || wcu > 9 {
+		t.Errorf("capture: %d calls, %.1f WCU; want 4 calls (counter, claim, read, transaction) and at most 9 WCU", calls, wcu)
+	}
+	// The settlement worker (next issue) confirms the capture; then a refund.
+	stored, err := r.payments.Get(ctx, "m_bench", p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := stored.CaptureSucceeded("ev-captured", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.payments.Update(ctx, stored, []payment.Event{ev}, nil); err != nil {
+		t.Fatal(err)
+	}
+	calls, wcu, _ = measure("refund", signedPost("/v1/payments/"+p.ID+"/refunds", `{"amount":100}`, map[string]string{"id": p.ID}), http.StatusAccepted)
+	if calls != 4 || wcu > 9 {
+		t.Errorf("refund: %d calls, %.1f WCU; want 4 calls and at most 9 WCU", calls, wcu)
+	}
+}
+
+func signedPost(path, body string, params map[string]string) events.APIGatewayV2HTTPRequest {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req := events.APIGatewayV2HTTPRequest{
+		RawPath: path, Body: body, PathParameters: params,
+		Headers: map[string]string{
+			"x-merchant-id": "m_bench", "x-timestamp": ts, "idempotency-key": fmt.Sprintf("k-%d", time.Now().UnixNano()),
+			"x-signature": auth.Sign("s", ts, "POST", path, []byte(body)),
+		},
+	}
+	req.RequestContext.HTTP.Method = "POST"
+	return req
 }
