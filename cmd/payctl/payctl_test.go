@@ -103,7 +103,9 @@ func TestMerchantCommands(t *testing.T) {
 
 type merchantsFunc func(ctx context.Context, id string) (*merchant.Merchant, error)
 
-func (f merchantsFunc) Get(ctx context.Context, id string) (*merchant.Merchant, error) { return f(ctx, id) }
+func (f merchantsFunc) Get(ctx context.Context, id string) (*merchant.Merchant, error) {
+	return f(ctx, id)
+}
 
 func TestCurlSignsAsAPIMdSays(t *testing.T) {
 	t.Parallel()

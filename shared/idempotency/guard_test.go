@@ -18,8 +18,10 @@ type storeFuncs struct {
 func (s storeFuncs) Claim(ctx context.Context, r Record, now time.Time) (*Record, error) {
 	return s.claim(ctx, r, now)
 }
-func (s storeFuncs) Release(ctx context.Context, m, k, o string) error { return s.release(ctx, m, k, o) }
-func (s storeFuncs) Complete(ctx context.Context, c Completion) error  { return errors.New("unused") }
+func (s storeFuncs) Release(ctx context.Context, m, k, o string) error {
+	return s.release(ctx, m, k, o)
+}
+func (s storeFuncs) Complete(ctx context.Context, c Completion) error { return errors.New("unused") }
 
 func TestGuardBegin(t *testing.T) {
 	t.Parallel()
@@ -87,7 +89,10 @@ func TestLeaseFollowsTheInvocationDeadline(t *testing.T) {
 	deadline := now.Add(7 * time.Second)
 	var lease time.Time
 	g := &Guard{Now: func() time.Time { return now }, DefaultLease: time.Minute, Store: storeFuncs{
-		claim: func(ctx context.Context, r Record, at time.Time) (*Record, error) { lease = r.LeaseUntil; return nil, nil },
+		claim: func(ctx context.Context, r Record, at time.Time) (*Record, error) {
+			lease = r.LeaseUntil
+			return nil, nil
+		},
 	}}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
