@@ -72,3 +72,20 @@ type Gateway interface {
 	// answer in time, is down, or the circuit breaker is open: then the outcome is unknown.
 	Authorize(ctx context.Context, req AuthorizeRequest) (Authorization, error)
 }
+
+// PendingAuthorization is an authorization whose PG outcome is unknown: the PG did not
+// answer in time, so the merchant was told nothing was charged, yet the PG may have
+// approved. The janitor asks the PG later and voids what it approved.
+type PendingAuthorization struct {
+	PaymentID  string
+	MerchantID string
+	Amount     int64
+	Currency   string
+	PGKey      string // the idempotency key the PG was called with
+	At         time.Time
+}
+
+// UnknownOutcomes remembers PG calls whose outcome is unknown, until the janitor settles them.
+type UnknownOutcomes interface {
+	RecordAuthorization(ctx context.Context, a PendingAuthorization) error
+}

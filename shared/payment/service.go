@@ -24,6 +24,8 @@ type Finisher func(p *Payment, refund *Refund) *idempotency.Completion
 type Service struct {
 	Store Store
 	PG    Gateway
+	// Unknown records authorizations the PG did not answer; nil records nothing.
+	Unknown UnknownOutcomes
 	// NewID returns a unique id for events (a random UUID in production).
 	NewID func() string
 	Now   func() time.Time
@@ -59,8 +61,9 @@ func (s *Service) Authorize(ctx context.Context, cmd AuthorizeCommand, finish Fi
 	if err := validateNew(cmd.NewPayment); err != nil {
 		return nil, err
 	}
+	pgKey := "authorize:" + cmd.ID
 	result, err := s.PG.Authorize(ctx, AuthorizeRequest{
-		IdempotencyKey: "authorize:" + cmd.ID,
+		IdempotencyKey: pgKey,
 		MerchantID:     cmd.MerchantID,
 		Amount:         cmd.Amount,
 		Currency:       cmd.Currency,
@@ -69,6 +72,16 @@ func (s *Service) Authorize(ctx context.Context, cmd AuthorizeCommand, finish Fi
 	})
 	if err != nil {
 		if fault.CodeOf(err) == fault.PGUnavailable {
+			// The PG may have approved all the same: leave a note for the janitor, which
+			// voids what the PG approved unless the merchant retried and recorded it.
+			if s.Unknown != nil {
+				if rerr := s.Unknown.RecordAuthorization(ctx, PendingAuthorization{
+					PaymentID: cmd.ID, MerchantID: cmd.MerchantID, Amount: cmd.Amount, Currency: cmd.Currency,
+					PGKey: pgKey, At: s.Now(),
+				}); rerr != nil {
+					return nil, fmt.Errorf("recording the unknown outcome of %s: %w (after %w)", cmd.ID, rerr, err)
+				}
+			}
 			return nil, err
 		}
 		return nil, fmt.Errorf("authorizing payment %s at the PG: %w", cmd.ID, err)
