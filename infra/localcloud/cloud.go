@@ -130,6 +130,7 @@ type Cloud struct {
 	runtime *lambdart.Runtime
 	pg      *mockpg.PG
 
+	router    *router
 	servers   []*http.Server
 	created   map[string]physical
 	schedules map[string]string
@@ -171,6 +172,21 @@ func (c *Cloud) FireSchedule(ctx context.Context, name string) error {
 		return fmt.Errorf("%w: %q has several schedules; name one as Function.Event", ErrNoSchedule, name)
 	}
 	return c.events.FireRule(ctx, "default", rule)
+}
+
+// Requests returns how many AWS requests the local cloud served since the last reset, by
+// operation ("DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage", "AWSEvents.PutEvents",
+// "S3.PUT", ...). reset starts counting afresh.
+func (c *Cloud) Requests(reset bool) map[string]int64 { return c.router.requests.snapshot(reset) }
+
+// TableWriteUnits returns the write units a table consumed so far, including what AWS bills
+// but never reports in a response (failed conditional writes, cancelled transactions).
+func (c *Cloud) TableWriteUnits(logicalID string) (float64, error) {
+	m, err := c.ddb.TableMetrics(c.created[logicalID].ref)
+	if err != nil {
+		return 0, err
+	}
+	return m.WriteCapacityUnits, nil
 }
 
 // AWSConfig returns an SDK configuration that talks to the local endpoint.
@@ -244,7 +260,9 @@ func Start(ctx context.Context, cfg Config) (*Cloud, error) {
 		Region: cfg.Region, Queues: c.sqs, Functions: c.runtime, ScheduleSpeedup: cfg.ScheduleSpeedup,
 	})
 	c.pg = mockpg.New(mockpg.Options{Log: c.log.With("component", "mock-pg")})
-	rt := &router{dynamodb: c.ddb, sqs: c.sqs, eventbridge: c.events, s3: c.s3, control: c.controlHandler()}
+	rt := &router{dynamodb: c.ddb, sqs: c.sqs, eventbridge: c.events, s3: c.s3}
+	rt.control = c.controlHandler()
+	c.router = rt
 	c.serve(awsLn, rt)
 	c.serve(pgLn, c.pg)
 

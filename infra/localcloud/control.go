@@ -11,6 +11,7 @@ import (
 //	GET  /_localcloud/health                  200 once everything is up
 //	GET  /_localcloud/resources               the template's resources: logical id -> Ref and attributes
 //	POST /_localcloud/schedules/{name}/fire   run a scheduled function now (rule, Function.Event, or function)
+//	GET  /_localcloud/requests[?reset=true]   AWS requests served, by operation
 func (c *Cloud) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_localcloud/health", func(w http.ResponseWriter, r *http.Request) {
@@ -22,6 +23,9 @@ func (c *Cloud) controlHandler() http.Handler {
 			out[id] = map[string]any{"ref": ph.ref, "attributes": ph.attrs}
 		}
 		writeControlJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("GET /_localcloud/requests", func(w http.ResponseWriter, r *http.Request) {
+		writeControlJSON(w, http.StatusOK, c.Requests(r.URL.Query().Get("reset") == "true"))
 	})
 	mux.HandleFunc("POST /_localcloud/schedules/{name}/fire", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")

@@ -3,6 +3,7 @@ package localcloud
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/paylane/paylane/infra/localcloud/awsproto"
 )
@@ -17,10 +18,47 @@ type router struct {
 	eventbridge http.Handler
 	s3          http.Handler
 	control     http.Handler
+	requests    requestCounter
+}
+
+// requestCounter counts the AWS requests served, by service and operation, so a test can
+// tell what a flow costs in requests (what SQS, EventBridge and S3 bill by).
+type requestCounter struct {
+	mu     sync.Mutex
+	counts map[string]int64
+}
+
+func (c *requestCounter) add(op string) {
+	c.mu.Lock()
+	if c.counts == nil {
+		c.counts = map[string]int64{}
+	}
+	c.counts[op]++
+	c.mu.Unlock()
+}
+
+// snapshot returns the counts and, if reset, starts counting afresh.
+func (c *requestCounter) snapshot(reset bool) map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int64, len(c.counts))
+	for k, v := range c.counts {
+		out[k] = v
+	}
+	if reset {
+		c.counts = nil
+	}
+	return out
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case target != "":
+		rt.requests.add(target)
+	case !strings.HasPrefix(r.URL.Path, "/_localcloud/"):
+		rt.requests.add("S3." + r.Method)
+	}
 	switch {
 	case target == "":
 		if strings.HasPrefix(r.URL.Path, "/_localcloud/") {

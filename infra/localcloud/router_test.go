@@ -56,3 +56,28 @@ func TestRouter(t *testing.T) {
 		})
 	}
 }
+
+func TestRouterCountsRequests(t *testing.T) {
+	t.Parallel()
+	rt := &router{dynamodb: named("dynamodb"), sqs: named("sqs"), eventbridge: named("eventbridge"), s3: named("s3"), control: named("control")}
+	for _, target := range []string{"DynamoDB_20120810.PutItem", "DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage"} {
+		req := httptest.NewRequest("POST", "/", nil)
+		req.Header.Set("X-Amz-Target", target)
+		rt.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	rt.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("PUT", "/bucket/key", nil))
+	rt.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/_localcloud/health", nil))
+	got := rt.requests.snapshot(true)
+	want := map[string]int64{"DynamoDB_20120810.PutItem": 2, "AmazonSQS.SendMessage": 1, "S3.PUT": 1}
+	if len(got) != len(want) {
+		t.Fatalf("counts %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %d, want %d", k, got[k], v)
+		}
+	}
+	if after := rt.requests.snapshot(false); len(after) != 0 {
+		t.Errorf("reset left %v", after)
+	}
+}
