@@ -73,6 +73,11 @@ func start(t *testing.T) *system {
 		ModuleDir: root, StackName: "paylane",
 		AWSAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", PGAddr: "127.0.0.1:0",
 		BuildDir: filepath.Join(t.TempDir(), "build"), Console: console,
+		// Short timeouts so retries, redeliveries and DLQs happen within a test's patience;
+		// the ratios between them are the template's (visibility >= worker timeout > PG timeout).
+		Parameters: map[string]string{
+			"PgTimeoutMs": "1000", "WorkerTimeout": "3", "WorkerVisibilityTimeout": "4", "JanitorGraceSeconds": "1",
+		},
 		StreamPollInterval: 50 * time.Millisecond, AsyncRetryDelay: 200 * time.Millisecond,
 		AfterProvision: func(ctx context.Context, cfg aws.Config, c *localcloud.Cloud) error {
 			store := dynamostore.NewMerchants(dynamodb.NewFromConfig(cfg), c.Resource("MerchantsTable"), dynamostore.Options{Now: time.Now})

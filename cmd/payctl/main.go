@@ -9,10 +9,18 @@
 //	payctl merchant enable|disable ID
 //	payctl merchant list
 //	payctl curl [-X METHOD] [-d BODY] [-key IDEMPOTENCY_KEY] PATH
+//	payctl dlq list                 dead-letter and relay failure queues: depth, oldest message
+//	payctl dlq show QUEUE           their messages, with the failure reason, left in place
+//	payctl dlq redrive QUEUE        back to the source queue, or through the relay again
+//	payctl pg status                the mock PG's settings and the PG circuit breakers
+//	payctl outbox republish PAYMENT_ID
 //
-// Environment: PAYLANE_STACK (default paylane) names the tables (<stack>-merchants), or
-// MERCHANTS_TABLE names it directly. curl signs as PAYLANE_MERCHANT_ID with
-// PAYLANE_MERCHANT_SECRET against PAYLANE_API_URL (default http://127.0.0.1:8080).
+// Environment: PAYLANE_STACK (default paylane) names the stack's resources (<stack>-merchants,
+// <stack>-payments, <stack>-ops, queues <stack>-*, the bus <stack>); MERCHANTS_TABLE,
+// PAYMENTS_TABLE, OPS_TABLE, EVENT_BUS_NAME and OUTBOX_POISON_QUEUE_URL name them directly.
+// curl signs as PAYLANE_MERCHANT_ID with PAYLANE_MERCHANT_SECRET against PAYLANE_API_URL
+// (default http://127.0.0.1:8080); pg status reads PAYLANE_PG_URL (default
+// http://127.0.0.1:8090).
 package main
 
 import (
@@ -41,6 +49,12 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = merchantCommand(ctx, args[1:], env, stdout)
 	case "curl":
 		err = curlCommand(ctx, args[1:], env, stdout)
+	case "dlq":
+		err = dlqCommand(ctx, args[1:], env, stdout, stderr)
+	case "pg":
+		err = pgCommand(ctx, args[1:], env, stdout)
+	case "outbox":
+		err = outboxCommand(ctx, args[1:], env, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -69,4 +83,18 @@ const usage = `usage:
   payctl merchant set-fee ID BASIS_POINTS
   payctl merchant enable|disable ID
   payctl merchant list
-  payctl curl [-X METHOD] [-d BODY] [-key IDEMPOTENCY_KEY] PATH`
+  payctl curl [-X METHOD] [-d BODY] [-key IDEMPOTENCY_KEY] PATH
+  payctl dlq list
+      every dead-letter queue of the stack (and the outbox relay's failure and poison
+      queues) with its depth and the age of its oldest message
+  payctl dlq show QUEUE
+      the messages of a queue (name or URL), left in place, with their failure reason
+  payctl dlq redrive QUEUE
+      a dead-letter queue: move its messages back to their source queue;
+      the relay's queues: publish their stream batches or records again, then delete them
+  payctl pg status
+      the mock PG's failure settings and the state of the PG circuit breakers
+  payctl outbox republish PAYMENT_ID
+      publish a payment's outbox events again (consumers ignore repeats)
+  dlq list and dlq show peek at messages: each look counts as a receive and raises the
+  message's receive count.`

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -20,14 +19,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/paylane/paylane/shared/auth"
-	"github.com/paylane/paylane/shared/breaker"
 	"github.com/paylane/paylane/shared/dynamostore"
 	"github.com/paylane/paylane/shared/idempotency"
+	"github.com/paylane/paylane/shared/ledger"
 	"github.com/paylane/paylane/shared/logging"
 	"github.com/paylane/paylane/shared/merchant"
 	"github.com/paylane/paylane/shared/merchantapi"
 	"github.com/paylane/paylane/shared/payment"
-	"github.com/paylane/paylane/shared/pgclient"
 	"github.com/paylane/paylane/shared/ratelimit"
 	"github.com/paylane/paylane/shared/tracing"
 )
@@ -71,22 +69,19 @@ func AWS(ctx context.Context) (aws.Config, error) {
 }
 
 // MerchantAPI builds the merchant API from the environment: PAYMENTS_TABLE,
-// MERCHANTS_TABLE, RATE_LIMIT_TABLE, PG_BASE_URL and PG_TIMEOUT_MS (default 3000).
+// MERCHANTS_TABLE, RATE_LIMIT_TABLE, LEDGER_TABLE, PG_BASE_URL and PG_TIMEOUT_MS
+// (default 3000).
 func MerchantAPI(ctx context.Context, env Env, log *slog.Logger) (*merchantapi.API, error) {
 	tracing.Configure()
-	var names struct{ payments, merchants, rateLimit, pg string }
+	var names struct{ payments, merchants, rateLimit, ledger, pg string }
 	var err error
 	for _, f := range []struct {
 		dst  *string
 		name string
-	}{{&names.payments, "PAYMENTS_TABLE"}, {&names.merchants, "MERCHANTS_TABLE"}, {&names.rateLimit, "RATE_LIMIT_TABLE"}, {&names.pg, "PG_BASE_URL"}} {
+	}{{&names.payments, "PAYMENTS_TABLE"}, {&names.merchants, "MERCHANTS_TABLE"}, {&names.rateLimit, "RATE_LIMIT_TABLE"}, {&names.ledger, "LEDGER_TABLE"}, {&names.pg, "PG_BASE_URL"}} {
 		if *f.dst, err = env.required(f.name); err != nil {
 			return nil, err
 		}
-	}
-	pgTimeout, err := env.duration("PG_TIMEOUT_MS", 3*time.Second)
-	if err != nil {
-		return nil, err
 	}
 	cfg, err := AWS(ctx)
 	if err != nil {
@@ -96,15 +91,12 @@ func MerchantAPI(ctx context.Context, env Env, log *slog.Logger) (*merchantapi.A
 	now := time.Now
 	payments := dynamostore.NewPayments(db, names.payments, dynamostore.Options{Now: now})
 	merchants := &merchant.Cache{Store: dynamostore.NewMerchants(db, names.merchants, dynamostore.Options{Now: now}), TTL: 10 * time.Second, Now: now}
-	pg := pgclient.New(pgclient.Options{
-		BaseURL: names.pg,
-		HTTP:    tracing.HTTPClient(&http.Client{Transport: http.DefaultTransport}),
-		Timeout: pgTimeout,
-		Breaker: breaker.New(breaker.Options{Now: now}),
-		Log:     log,
-	})
+	pg, _, err := pgClient(env, log, nil)
+	if err != nil {
+		return nil, err
+	}
 	return &merchantapi.API{
-		Payments: &payment.Service{Store: payments, PG: pg, NewID: NewUUID, Now: now},
+		Payments: &payment.Service{Store: payments, PG: pg, Unknown: payments, NewID: NewUUID, Now: now},
 		Verifier: &auth.Verifier{Merchants: merchants, Now: now},
 		Limiter: &ratelimit.Limiter{
 			Counter: dynamostore.NewRateCounter(db, names.rateLimit, dynamostore.Options{Now: now}),
@@ -113,9 +105,24 @@ func MerchantAPI(ctx context.Context, env Env, log *slog.Logger) (*merchantapi.A
 				log.Warn("rate limiter store failed: request allowed", "metric", "RateLimiterFailOpen", "err", err)
 			},
 		},
-		Guard: &idempotency.Guard{Store: payments, Now: now, DefaultLease: 30 * time.Second},
-		Log:   log,
+		Guard:    &idempotency.Guard{Store: payments, Now: now, DefaultLease: 30 * time.Second},
+		Balances: dynamostore.NewLedger(db, names.ledger, dynamostore.Options{Now: now}),
+		Log:      log,
 	}, nil
+}
+
+// LedgerWriter builds the ledger writer from LEDGER_TABLE.
+func LedgerWriter(ctx context.Context, env Env, log *slog.Logger) (*ledger.Writer, error) {
+	tracing.Configure()
+	table, err := env.required("LEDGER_TABLE")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &ledger.Writer{Store: dynamostore.NewLedger(dynamodb.NewFromConfig(cfg), table, dynamostore.Options{Now: time.Now}), Log: log}, nil
 }
 
 // NewUUID returns a random (version 4) UUID.

@@ -15,6 +15,7 @@ import (
 	"github.com/paylane/paylane/shared/auth"
 	"github.com/paylane/paylane/shared/fault"
 	"github.com/paylane/paylane/shared/idempotency"
+	"github.com/paylane/paylane/shared/ledger"
 	"github.com/paylane/paylane/shared/merchant"
 	"github.com/paylane/paylane/shared/payment"
 	"github.com/paylane/paylane/shared/ratelimit"
@@ -26,7 +27,11 @@ type API struct {
 	Verifier *auth.Verifier
 	Limiter  *ratelimit.Limiter
 	Guard    *idempotency.Guard
-	Log      *slog.Logger
+	// Balances reads the merchant's balances from the ledger.
+	Balances interface {
+		Balances(ctx context.Context, merchantID string) ([]ledger.Balance, error)
+	}
+	Log *slog.Logger
 }
 
 // Request is the API Gateway HTTP API event (payload format 2.0).

@@ -79,7 +79,7 @@ func newRig(b testing.TB, transport http.RoundTripper, ddbURL string) *rig {
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:  &http.Client{Transport: transport},
 	})
-	for _, name := range []string{"payments", "merchants"} {
+	for _, name := range []string{"payments", "merchants", "ledger"} {
 		in := &dynamodb.CreateTableInput{
 			TableName: aws.String(name), BillingMode: types.BillingModePayPerRequest,
 			AttributeDefinitions: []types.AttributeDefinition{
@@ -146,6 +146,7 @@ func newRig(b testing.TB, transport http.RoundTripper, ddbURL string) *rig {
 		Verifier: &auth.Verifier{Merchants: &merchant.Cache{Store: merchants, TTL: time.Hour, Now: time.Now}, Now: time.Now},
 		Limiter:  &ratelimit.Limiter{Counter: dynamostore.NewRateCounter(db, "ratelimit", opts), Now: time.Now},
 		Guard:    &idempotency.Guard{Store: payments, Now: time.Now, DefaultLease: 30 * time.Second},
+		Balances: dynamostore.NewLedger(db, "ledger", opts),
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}}
 }

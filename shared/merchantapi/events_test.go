@@ -29,7 +29,7 @@ func TestSampleEvents(t *testing.T) {
 	api := newRig(t, srv.Client().Transport, srv.URL).api
 	handlers := map[string]any{
 		"authorize": api.Authorize, "capture": api.Capture, "void": api.Void, "refund": api.Refund,
-		"get-payment": api.GetPayment, "list-payments": api.ListPayments,
+		"get-payment": api.GetPayment, "list-payments": api.ListPayments, "balance": api.Balance,
 	}
 	const sampleID = "pay_abcdefghijklmnopqrstuvwxyz"
 	paymentID := ""
@@ -41,6 +41,7 @@ func TestSampleEvents(t *testing.T) {
 		{"authorize", http.StatusCreated},
 		{"get-payment", http.StatusOK},
 		{"list-payments", http.StatusOK},
+		{"balance", http.StatusOK},
 		{"capture", http.StatusAccepted},
 		{"void", http.StatusConflict}, // captured now: invalid_state
 		{"refund", http.StatusConflict},

@@ -170,3 +170,30 @@ func (a *API) ok(ctx context.Context, c *call, v any) Response {
 	}
 	return jsonResponse(http.StatusOK, body)
 }
+
+type balanceJSON struct {
+	Currency string `json:"currency"`
+	Pending  int64  `json:"pending"`
+	Payable  int64  `json:"payable"`
+	PaidOut  int64  `json:"paidOut"`
+}
+
+// Balance handles GET /v1/balance: the merchant's balances per currency, from the ledger.
+func (a *API) Balance(ctx context.Context, req Request) (Response, error) {
+	return a.serve(ctx, req, func(ctx context.Context, c *call) Response {
+		if len(c.req.QueryStringParameters) > 0 {
+			return a.fail(ctx, c.req, fault.New(fault.Invalid, "GET /v1/balance takes no query parameters"))
+		}
+		bs, err := a.Balances.Balances(ctx, c.merchant.ID)
+		if err != nil {
+			return a.fail(ctx, c.req, err)
+		}
+		out := struct {
+			Balances []balanceJSON `json:"balances"`
+		}{Balances: make([]balanceJSON, 0, len(bs))}
+		for _, b := range bs {
+			out.Balances = append(out.Balances, balanceJSON{Currency: b.Currency, Pending: b.Pending, Payable: b.Payable, PaidOut: b.PaidOut})
+		}
+		return a.ok(ctx, c, out)
+	})
+}
