@@ -40,6 +40,7 @@ lint: deps
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 1 ./infra/localcloud/dynamodb/
 	$(GO) test -run '^$$' -bench Authorize -benchtime 3000x -benchmem -count 1 ./shared/merchantapi/
+	$(GO) test -run '^$$' -bench CaptureToLedger -benchtime 200x -count 1 ./functions/
 
 clean:
 	rm -rf .aws-sam

@@ -57,7 +57,13 @@ type system struct {
 	db    *dynamodb.Client
 }
 
-func start(t *testing.T) *system {
+func start(t testing.TB) *system {
+	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith starts the system with a change to the local cloud's configuration.
+func startWith(t testing.TB, change func(*localcloud.Config)) *system {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("short mode: runs the whole system on the local cloud")
@@ -69,7 +75,7 @@ func start(t *testing.T) *system {
 	console := &lockedBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cloud, err := localcloud.Start(ctx, localcloud.Config{
+	cfg := localcloud.Config{
 		ModuleDir: root, StackName: "paylane",
 		AWSAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", PGAddr: "127.0.0.1:0",
 		BuildDir: filepath.Join(t.TempDir(), "build"), Console: console,
@@ -89,7 +95,11 @@ func start(t *testing.T) *system {
 			}
 			return nil
 		},
-	})
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	cloud, err := localcloud.Start(ctx, cfg)
 	if err != nil {
 		t.Fatalf("start: %v\n%s", err, console.String())
 	}
@@ -106,14 +116,14 @@ func start(t *testing.T) *system {
 
 // client signs requests as one merchant, as API.md says.
 type client struct {
-	t        *testing.T
+	t        testing.TB
 	base     string
 	merchant string
 	secret   string
 	now      func() time.Time
 }
 
-func (s *system) client(t *testing.T, merchantID string) *client {
+func (s *system) client(t testing.TB, merchantID string) *client {
 	for _, m := range seeded {
 		if m.ID == merchantID {
 			return &client{t: t, base: s.cloud.APIURL(), merchant: m.ID, secret: m.Secret, now: time.Now}
@@ -129,7 +139,7 @@ type reply struct {
 	body   []byte
 }
 
-func (r reply) json(t *testing.T) map[string]any {
+func (r reply) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -182,7 +192,7 @@ var keySeq struct {
 }
 
 // newKey returns an idempotency key unique within the test run.
-func newKey(t *testing.T) string {
+func newKey(t testing.TB) string {
 	keySeq.Lock()
 	defer keySeq.Unlock()
 	keySeq.n++
@@ -200,7 +210,7 @@ func (c *client) authorize(amount int64, currency string) string {
 }
 
 // pgControl sets the mock PG's behaviour (API.md, "Local run conventions").
-func (s *system) pgControl(t *testing.T, settings string) {
+func (s *system) pgControl(t testing.TB, settings string) {
 	t.Helper()
 	resp, err := http.Post(s.cloud.PGURL()+"/control", "application/json", strings.NewReader(settings))
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 )
 
 // waitStatus polls the API until the payment reaches status.
-func (c *client) waitStatus(t *testing.T, id string, status string, timeout time.Duration) map[string]any {
+func (c *client) waitStatus(t testing.TB, id string, status string, timeout time.Duration) map[string]any {
 	t.Helper()
 	var p map[string]any
 	waitUntil(t, timeout, fmt.Sprintf("payment %s to become %s", id, status), func() bool {
@@ -39,7 +39,7 @@ func (c *client) waitStatus(t *testing.T, id string, status string, timeout time
 }
 
 // journals returns what the ledger holds for a payment.
-func (s *system) journals(t *testing.T, paymentID string) []ledger.Journal {
+func (s *system) journals(t testing.TB, paymentID string) []ledger.Journal {
 	t.Helper()
 	l := dynamostore.NewLedger(s.db, s.cloud.Resource("LedgerTable"), dynamostore.Options{Now: time.Now})
 	js, err := l.PaymentJournals(context.Background(), paymentID)
@@ -50,7 +50,7 @@ func (s *system) journals(t *testing.T, paymentID string) []ledger.Journal {
 }
 
 // payable sums what a payment's journals credit to the merchant: captured minus refunded.
-func payable(t *testing.T, js []ledger.Journal, merchantID string) int64 {
+func payable(t testing.TB, js []ledger.Journal, merchantID string) int64 {
 	t.Helper()
 	var sum int64
 	for _, j := range js {
@@ -66,7 +66,7 @@ func payable(t *testing.T, js []ledger.Journal, merchantID string) int64 {
 	return sum
 }
 
-func (s *system) waitJournals(t *testing.T, paymentID string, n int) []ledger.Journal {
+func (s *system) waitJournals(t testing.TB, paymentID string, n int) []ledger.Journal {
 	t.Helper()
 	var js []ledger.Journal
 	waitUntil(t, 30*time.Second, fmt.Sprintf("%d journals of %s", n, paymentID), func() bool {
