@@ -138,6 +138,16 @@ func TestMoneyPipeline(t *testing.T) {
 		waitUntil(t, 30*time.Second, "the PG to release the authorization", func() bool {
 			return s.pgAuthorization(t, pgtx)["voided"] == true
 		})
+		// A duplicate of the voided event releases nothing twice.
+		for _, ev := range s.outboxEvents(t, id) {
+			if ev.Type == payment.EventVoided {
+				s.deliverTwice(t, "VoidQueue", ev)
+			}
+		}
+		time.Sleep(2 * time.Second)
+		if n := s.pgStatementLines(t, id, "VOID"); n != 1 {
+			t.Errorf("%d voids at the PG, want 1", n)
+		}
 	})
 
 	t.Run("DuplicateDeliveryOfEveryEventTypeHasOneEffect", func(t *testing.T) {
