@@ -24,7 +24,7 @@ func (s *system) captureSettled(t *testing.T, merchantID, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := p.CaptureSucceeded("ev-settled-"+id, time.Now())
+	ev, err := p.CaptureSucceeded("pgcap_test_"+id, "ev-settled-"+id, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -201,7 +201,7 @@ func captured(t testing.TB, s *Payments, id, merchantID string, amount int64, at
 	if err := s.Update(context.Background(), p, []payment.Event{ev}, nil); err != nil {
 		t.Fatalf("Update to CAPTURE_REQUESTED: %v", err)
 	}
-	ev, err = p.CaptureSucceeded("ev_cap_"+id, at)
+	ev, err = p.CaptureSucceeded("pgcap_"+id, "ev_cap_"+id, at)
 	if err != nil {
 		t.Fatal(err)
 	}

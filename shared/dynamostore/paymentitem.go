@@ -23,6 +23,8 @@ const (
 	attrRefundedAmount   = "refundedAmount"
 	attrRefundReserved   = "refundReserved"
 	attrPGTransactionID  = "pgTransactionId"
+	attrPGCaptureID      = "pgCaptureId"
+	attrPGRefundID       = "pgRefundId"
 	attrDeclineCode      = "declineCode"
 	attrDescription      = "description"
 	attrMetadata         = "metadata"
@@ -56,6 +58,7 @@ func paymentItem(p *payment.Payment) item {
 		attrRefundedAmount:   avN(p.RefundedAmount),
 		attrRefundReserved:   avN(p.RefundReserved),
 		attrPGTransactionID:  avS(p.PGTransactionID),
+		attrPGCaptureID:      avS(p.PGCaptureID),
 		attrDeclineCode:      avS(p.DeclineCode),
 		attrDescription:      avS(p.Description),
 		// Always a list, possibly empty, so ReserveRefund's list_append has one to append to.
@@ -84,12 +87,13 @@ func refundsValue(rs []payment.Refund) types.AttributeValue {
 
 func refundValue(r payment.Refund) types.AttributeValue {
 	return &types.AttributeValueMemberM{Value: item{
-		attrID:        avS(r.ID),
-		attrAmount:    avN(r.Amount),
-		attrStatus:    avS(string(r.Status)),
-		attrReason:    avS(r.Reason),
-		attrCreatedAt: avTime(r.CreatedAt),
-		attrUpdatedAt: avTime(r.UpdatedAt),
+		attrID:         avS(r.ID),
+		attrAmount:     avN(r.Amount),
+		attrStatus:     avS(string(r.Status)),
+		attrReason:     avS(r.Reason),
+		attrPGRefundID: avS(r.PGRefundID),
+		attrCreatedAt:  avTime(r.CreatedAt),
+		attrUpdatedAt:  avTime(r.UpdatedAt),
 	}}
 }
 
@@ -108,6 +112,7 @@ func paymentFromItem(it item) (*payment.Payment, error) {
 		RefundedAmount:   r.optInt(attrRefundedAmount),
 		RefundReserved:   r.optInt(attrRefundReserved),
 		PGTransactionID:  r.optStr(attrPGTransactionID),
+		PGCaptureID:      r.optStr(attrPGCaptureID),
 		DeclineCode:      r.optStr(attrDeclineCode),
 		Description:      r.optStr(attrDescription),
 		Version:          r.int(attrVersion),
@@ -158,13 +163,14 @@ func refundFromValue(paymentID string, v types.AttributeValue) (payment.Refund, 
 	}
 	r := reader{item: m.Value}
 	rf := payment.Refund{
-		ID:        r.str(attrID),
-		PaymentID: paymentID,
-		Amount:    r.int(attrAmount),
-		Status:    payment.RefundStatus(r.str(attrStatus)),
-		Reason:    r.optStr(attrReason),
-		CreatedAt: r.time(attrCreatedAt),
-		UpdatedAt: r.time(attrUpdatedAt),
+		ID:         r.str(attrID),
+		PaymentID:  paymentID,
+		Amount:     r.int(attrAmount),
+		Status:     payment.RefundStatus(r.str(attrStatus)),
+		Reason:     r.optStr(attrReason),
+		PGRefundID: r.optStr(attrPGRefundID),
+		CreatedAt:  r.time(attrCreatedAt),
+		UpdatedAt:  r.time(attrUpdatedAt),
 	}
 	return rf, r.err
 }

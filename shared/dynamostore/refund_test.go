@@ -109,7 +109,7 @@ func TestPayments_ReserveRefund(t *testing.T) {
 				t.Fatal(err)
 			}
 			p, _ = s.Get(ctxT(t), "m_1", "pay_1")
-			ev, err := p.RefundSucceeded("rf_other", "ev_done", e.clock.Now())
+			ev, err := p.RefundSucceeded("rf_other", "pgrf_other", "ev_done", e.clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,10 +31,10 @@ func lifecycle(t *testing.T) map[payment.EventType]payment.Event {
 	p, ev := payment.Authorize(np, payment.Authorization{Approved: true}, "ev_auth", t0)
 	out[ev.Type] = ev
 	keep(p.RequestCapture(8_000, "ev_capreq", t0))
-	keep(p.CaptureSucceeded("ev_captured", t0.Add(time.Second)))
+	keep(p.CaptureSucceeded("pgcap_1", "ev_captured", t0.Add(time.Second)))
 	_, ev, err := p.RequestRefund("rf_1", 3_000, "", "ev_refreq", t0)
 	keep(ev, err)
-	keep(p.RefundSucceeded("rf_1", "ev_refunded", t0.Add(2*time.Second)))
+	keep(p.RefundSucceeded("rf_1", "pgrf_1", "ev_refunded", t0.Add(2*time.Second)))
 	_, ev, err = p.RequestRefund("rf_2", 1_000, "", "ev_refreq2", t0)
 	keep(ev, err)
 	keep(p.RefundRefused("rf_2", "pg_refused", "ev_reffailed", t0))

@@ -253,7 +253,7 @@ func TestWriteUnitsPerRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := stored.CaptureSucceeded("ev-captured", time.Now())
+	ev, err := stored.CaptureSucceeded("pgcap_bench", "ev-captured", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

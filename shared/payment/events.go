@@ -43,6 +43,9 @@ type EventData struct {
 	CapturedAmount   int64  `json:"capturedAmount,omitempty"`
 	RefundID         string `json:"refundId,omitempty"`
 	PGTransactionID  string `json:"pgTransactionId,omitempty"`
+	// PGOperationID is the PG's id of the capture or refund the event records: what the
+	// PG's statement lists, so reconciliation matches on it.
+	PGOperationID string `json:"pgOperationId,omitempty"`
 	DeclineCode      string `json:"declineCode,omitempty"`
 	Reason           string `json:"reason,omitempty"`
 }

@@ -57,7 +57,8 @@ type Payment struct {
 	// longer available to refund. RefundedAmount <= RefundReserved <= CapturedAmount.
 	RefundReserved int64
 
-	PGTransactionID string
+	PGTransactionID string // the PG's authorization
+	PGCaptureID     string // the PG's capture, once CAPTURED
 	DeclineCode     string
 	Description     string
 	Metadata        map[string]string
@@ -76,8 +77,10 @@ type Refund struct {
 	Amount    int64
 	Status    RefundStatus
 	Reason    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// PGRefundID is the PG's id of the refund, once REFUNDED.
+	PGRefundID string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Refundable is what may still be refunded: captured minus refunds requested or done.

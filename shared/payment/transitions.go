@@ -100,14 +100,16 @@ func (p *Payment) RequestRefund(refundID string, amount int64, reason, eventID s
 	return r, ev, nil
 }
 
-// CaptureSucceeded records the PG's capture: CAPTURE_REQUESTED -> CAPTURED.
-func (p *Payment) CaptureSucceeded(eventID string, now time.Time) (Event, error) {
+// CaptureSucceeded records the PG's capture pgCaptureID: CAPTURE_REQUESTED -> CAPTURED.
+func (p *Payment) CaptureSucceeded(pgCaptureID, eventID string, now time.Time) (Event, error) {
 	if p.Status != CaptureRequested {
 		return Event{}, fault.New(fault.InvalidState, "a %s payment cannot become captured", p.Status)
 	}
-	p.Status = Captured
+	p.Status, p.PGCaptureID = Captured, pgCaptureID
 	p.touch(now)
-	return p.event(eventID, EventCaptured, p.CapturedAmount, now), nil
+	ev := p.event(eventID, EventCaptured, p.CapturedAmount, now)
+	ev.Data.PGOperationID = pgCaptureID
+	return ev, nil
 }
 
 // CaptureRefused records the PG's definitive refusal: CAPTURE_REQUESTED -> CAPTURE_FAILED.
@@ -124,14 +126,14 @@ func (p *Payment) CaptureRefused(reason, eventID string, now time.Time) (Event, 
 	return ev, nil
 }
 
-// RefundSucceeded records a refund done at the PG. The payment becomes REFUNDED when
-// completed refunds reach the captured amount, PARTIALLY_REFUNDED before.
-func (p *Payment) RefundSucceeded(refundID, eventID string, now time.Time) (Event, error) {
+// RefundSucceeded records a refund done at the PG as pgRefundID. The payment becomes
+// REFUNDED when completed refunds reach the captured amount, PARTIALLY_REFUNDED before.
+func (p *Payment) RefundSucceeded(refundID, pgRefundID, eventID string, now time.Time) (Event, error) {
 	r, err := p.pendingRefund(refundID)
 	if err != nil {
 		return Event{}, err
 	}
-	r.Status, r.UpdatedAt = RefundSucceeded, now
+	r.Status, r.UpdatedAt, r.PGRefundID = RefundSucceeded, now, pgRefundID
 	p.RefundedAmount += r.Amount
 	if p.RefundedAmount == p.CapturedAmount {
 		p.Status = Refunded
@@ -140,7 +142,7 @@ func (p *Payment) RefundSucceeded(refundID, eventID string, now time.Time) (Even
 	}
 	p.touch(now)
 	ev := p.event(eventID, EventRefunded, r.Amount, now)
-	ev.Data.RefundID = refundID
+	ev.Data.RefundID, ev.Data.PGOperationID = refundID, pgRefundID
 	return ev, nil
 }
 

@@ -22,7 +22,7 @@ func captured(amount int64) *Payment {
 	if _, err := p.RequestCapture(0, "ev1", t0); err != nil {
 		panic(err)
 	}
-	if _, err := p.CaptureSucceeded("ev2", t0); err != nil {
+	if _, err := p.CaptureSucceeded("pgcap_1", "ev2", t0); err != nil {
 		panic(err)
 	}
 	return p
@@ -52,7 +52,7 @@ func TestTransitionsRefusedFromWrongStates(t *testing.T) {
 		{"capture", func(p *Payment) error { _, err := p.RequestCapture(0, "e", t0); return err }},
 		{"void", func(p *Payment) error { _, err := p.Void("e", t0); return err }},
 		{"refund", func(p *Payment) error { _, _, err := p.RequestRefund("rf", 1, "", "e", t0); return err }},
-		{"captureSucceeded", func(p *Payment) error { _, err := p.CaptureSucceeded("e", t0); return err }},
+		{"captureSucceeded", func(p *Payment) error { _, err := p.CaptureSucceeded("pgcap", "e", t0); return err }},
 		{"captureRefused", func(p *Payment) error { _, err := p.CaptureRefused("r", "e", t0); return err }},
 	}
 	// allowed[status] lists the ops the state machine of API.md permits from it.
@@ -141,22 +141,22 @@ func TestRefunds(t *testing.T) {
 		t.Fatalf("nothing left: err = %v", err)
 	}
 	// Completed refunds drive the payment's status; a failed one frees its amount.
-	if _, err := p.RefundSucceeded("rf1", "e", t0); err != nil || p.Status != PartiallyRefunded || p.RefundedAmount != 300 {
+	if _, err := p.RefundSucceeded("rf1", "pgrf_1", "e", t0); err != nil || p.Status != PartiallyRefunded || p.RefundedAmount != 300 {
 		t.Fatalf("after rf1: %s %d %v", p.Status, p.RefundedAmount, err)
 	}
 	if _, err := p.RefundRefused("rf2", "card closed", "e", t0); err != nil || p.Refundable() != 700 || p.Status != PartiallyRefunded {
 		t.Fatalf("after rf2 failed: %s refundable %d %v", p.Status, p.Refundable(), err)
 	}
-	if _, err := p.RefundSucceeded("rf2", "e", t0); !fault.Is(err, fault.InvalidState) {
+	if _, err := p.RefundSucceeded("rf2", "pgrf_2", "e", t0); !fault.Is(err, fault.InvalidState) {
 		t.Fatalf("a failed refund completed: %v", err)
 	}
 	if _, _, err := p.RequestRefund("rf4", 700, "", "e", t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.RefundSucceeded("rf4", "e", t0); err != nil || p.Status != Refunded || p.RefundedAmount != 1000 {
+	if _, err := p.RefundSucceeded("rf4", "pgrf_4", "e", t0); err != nil || p.Status != Refunded || p.RefundedAmount != 1000 {
 		t.Fatalf("fully refunded: %s %d %v", p.Status, p.RefundedAmount, err)
 	}
-	if _, err := p.RefundSucceeded("nope", "e", t0); !fault.Is(err, fault.NotFound) {
+	if _, err := p.RefundSucceeded("nope", "pgrf_x", "e", t0); !fault.Is(err, fault.NotFound) {
 		t.Fatalf("unknown refund: %v", err)
 	}
 }
@@ -180,7 +180,7 @@ func TestPropertyInvariants(t *testing.T) {
 			case 1:
 				_, err = p.Void("e", t0)
 			case 2:
-				_, err = p.CaptureSucceeded("e", t0)
+				_, err = p.CaptureSucceeded("pgcap", "e", t0)
 			case 3:
 				_, err = p.CaptureRefused("r", "e", t0)
 			case 4:
@@ -196,7 +196,7 @@ func TestPropertyInvariants(t *testing.T) {
 				id := pending[i]
 				pending = append(pending[:i], pending[i+1:]...)
 				if rng.IntN(2) == 0 {
-					_, err = p.RefundSucceeded(id, "e", t0)
+					_, err = p.RefundSucceeded(id, "pgrf", "e", t0)
 				} else {
 					_, err = p.RefundRefused(id, "r", "e", t0)
 				}

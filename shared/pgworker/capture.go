@@ -42,6 +42,6 @@ func (w *Worker) capture(ctx context.Context, m message) error {
 		if a.refusal != nil {
 			return p.CaptureRefused(reasonOf(a.refusal), w.NewID(), w.now())
 		}
-		return p.CaptureSucceeded(w.NewID(), w.now())
+		return p.CaptureSucceeded(a.result.ID, w.NewID(), w.now())
 	})
 }

@@ -355,7 +355,7 @@ func TestHandleCaptures_Conflicts(t *testing.T) {
 		h.updateErr = func(n int, _ *payment.Payment) error {
 			if n == 0 {
 				other := r.get(t, "pay_1")
-				ev, err := other.CaptureSucceeded("ev_other", time.Now())
+				ev, err := other.CaptureSucceeded("pgcap_other", "ev_other", time.Now())
 				if err != nil {
 					return err
 				}

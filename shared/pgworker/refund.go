@@ -48,6 +48,6 @@ func (w *Worker) refund(ctx context.Context, m message) error {
 		if a.refusal != nil {
 			return p.RefundRefused(refundID, reasonOf(a.refusal), w.NewID(), w.now())
 		}
-		return p.RefundSucceeded(refundID, w.NewID(), w.now())
+		return p.RefundSucceeded(refundID, a.result.ID, w.NewID(), w.now())
 	})
 }

@@ -167,7 +167,7 @@ func (g *historyGen) payment(id, merchantID, currency string) ([]payment.Event, 
 		must(p.CaptureRefused("card_expired", g.eventID(), g.tick()))
 		return events, facts
 	}
-	must(p.CaptureSucceeded(g.eventID(), g.tick()))
+	must(p.CaptureSucceeded("pgcap_"+p.ID, g.eventID(), g.tick()))
 	facts.Captured, facts.Journals = p.CapturedAmount, 1
 	for k := range r.IntN(4) {
 		if p.Refundable() == 0 {
@@ -182,7 +182,7 @@ func (g *historyGen) payment(id, merchantID, currency string) ([]payment.Event, 
 		must(ev, err)
 		switch n := r.IntN(20); {
 		case n < 14:
-			must(p.RefundSucceeded(refundID, g.eventID(), g.tick()))
+			must(p.RefundSucceeded(refundID, "pgrf_"+refundID, g.eventID(), g.tick()))
 			facts.Journals++
 		case n < 17:
 			must(p.RefundRefused(refundID, "pg_refused", g.eventID(), g.tick()))
