@@ -66,3 +66,19 @@ func Format(amount int64, c Currency) string {
 	}
 	return fmt.Sprintf("%s%d.%0*d %s", sign, amount/div, c.Exponent, amount%div, c.Code)
 }
+
+// Fee is amount x bps / 10,000 (bps: basis points, 250 = 2.5%) in whole minor units,
+// rounded half up — half away from zero for a negative amount. This is the one rounding
+// rule for fees (ARCHITECTURE.md §3); nothing else rounds money.
+func Fee(amount int64, bps int) int64 {
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	// amount <= MaxAmount (10^12) and bps <= 10^4 keep the product far below 2^63.
+	fee := (amount*int64(bps) + 5_000) / 10_000
+	if neg {
+		return -fee
+	}
+	return fee
+}
