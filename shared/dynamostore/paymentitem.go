@@ -74,6 +74,12 @@ func paymentItem(p *payment.Payment) item {
 		}
 		it[attrMetadata] = &types.AttributeValueMemberM{Value: m}
 	}
+	if p.Status == payment.Authorized {
+		// Only an authorization awaiting capture is in gsi2 (expiry.go): every transition
+		// rewrites the whole item, so leaving AUTHORIZED drops it from the index.
+		it[attrGSI2PK] = avS(authorizedPK(p.ID))
+		it[attrGSI2SK] = avS(gsi1SK(p.CreatedAt, p.ID))
+	}
 	return it
 }
 
