@@ -83,6 +83,8 @@ func startWith(t testing.TB, change func(*localcloud.Config)) *system {
 		// the ratios between them are the template's (visibility >= worker timeout > PG timeout).
 		Parameters: map[string]string{
 			"PgTimeoutMs": "1000", "WorkerTimeout": "3", "WorkerVisibilityTimeout": "4", "JanitorGraceSeconds": "1",
+			// 3.6 s; the sweep only runs when a test fires it (its schedule is hourly).
+			"AuthorizationExpiryHours": "0.001",
 		},
 		StreamPollInterval: 50 * time.Millisecond, AsyncRetryDelay: 200 * time.Millisecond,
 		AfterProvision: func(ctx context.Context, cfg aws.Config, c *localcloud.Cloud) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/paylane/paylane/shared/breaker"
 	"github.com/paylane/paylane/shared/dynamostore"
 	"github.com/paylane/paylane/shared/eventbus"
+	"github.com/paylane/paylane/shared/expiry"
 	"github.com/paylane/paylane/shared/janitor"
 	"github.com/paylane/paylane/shared/pgclient"
 	"github.com/paylane/paylane/shared/pgworker"
@@ -144,4 +145,30 @@ func instanceName() string {
 	}
 	host, _ := os.Hostname()
 	return host + "-" + strconv.Itoa(os.Getpid())
+}
+
+// ExpirySweeper builds the authorization expiry sweeper from PAYMENTS_TABLE and
+// AUTH_EXPIRY_HOURS (default 168: card networks release holds after about 7 days).
+func ExpirySweeper(ctx context.Context, env Env, log *slog.Logger) (*expiry.Sweeper, error) {
+	tracing.Configure()
+	table, err := env.required("PAYMENTS_TABLE")
+	if err != nil {
+		return nil, err
+	}
+	window := expiry.DefaultWindow
+	if v := env("AUTH_EXPIRY_HOURS"); v != "" {
+		hours, err := strconv.ParseFloat(v, 64)
+		if err != nil || hours <= 0 {
+			return nil, fmt.Errorf("AUTH_EXPIRY_HOURS=%q: want a positive number of hours", v)
+		}
+		window = time.Duration(hours * float64(time.Hour))
+	}
+	cfg, err := AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &expiry.Sweeper{
+		Payments: dynamostore.NewPayments(dynamodb.NewFromConfig(cfg), table, dynamostore.Options{Now: time.Now}),
+		Window:   window, NewID: NewUUID, Now: time.Now, Log: log,
+	}, nil
 }

@@ -46,8 +46,8 @@ type EventData struct {
 	// PGOperationID is the PG's id of the capture or refund the event records: what the
 	// PG's statement lists, so reconciliation matches on it.
 	PGOperationID string `json:"pgOperationId,omitempty"`
-	DeclineCode      string `json:"declineCode,omitempty"`
-	Reason           string `json:"reason,omitempty"`
+	DeclineCode   string `json:"declineCode,omitempty"`
+	Reason        string `json:"reason,omitempty"`
 }
 
 // eventVersion is the envelope's schema version.
