@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = pgCommand(ctx, args[1:], env, stdout)
 	case "outbox":
 		err = outboxCommand(ctx, args[1:], env, stdout)
+	case "settle":
+		err = settleCommand(ctx, args[1:], env, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -97,4 +99,4 @@ const usage = `usage:
   payctl outbox republish PAYMENT_ID
       publish a payment's outbox events again (consumers ignore repeats)
   dlq list and dlq show peek at messages: each look counts as a receive and raises the
-  message's receive count.`
+  message's receive count.` + "\n  " + settleUsage

@@ -69,16 +69,16 @@ func AWS(ctx context.Context) (aws.Config, error) {
 }
 
 // MerchantAPI builds the merchant API from the environment: PAYMENTS_TABLE,
-// MERCHANTS_TABLE, RATE_LIMIT_TABLE, LEDGER_TABLE, PG_BASE_URL and PG_TIMEOUT_MS
-// (default 3000).
+// MERCHANTS_TABLE, RATE_LIMIT_TABLE, LEDGER_TABLE, SETTLEMENTS_TABLE, PG_BASE_URL and
+// PG_TIMEOUT_MS (default 3000).
 func MerchantAPI(ctx context.Context, env Env, log *slog.Logger) (*merchantapi.API, error) {
 	tracing.Configure()
-	var names struct{ payments, merchants, rateLimit, ledger, pg string }
+	var names struct{ payments, merchants, rateLimit, ledger, settlements, pg string }
 	var err error
 	for _, f := range []struct {
 		dst  *string
 		name string
-	}{{&names.payments, "PAYMENTS_TABLE"}, {&names.merchants, "MERCHANTS_TABLE"}, {&names.rateLimit, "RATE_LIMIT_TABLE"}, {&names.ledger, "LEDGER_TABLE"}, {&names.pg, "PG_BASE_URL"}} {
+	}{{&names.payments, "PAYMENTS_TABLE"}, {&names.merchants, "MERCHANTS_TABLE"}, {&names.rateLimit, "RATE_LIMIT_TABLE"}, {&names.ledger, "LEDGER_TABLE"}, {&names.settlements, "SETTLEMENTS_TABLE"}, {&names.pg, "PG_BASE_URL"}} {
 		if *f.dst, err = env.required(f.name); err != nil {
 			return nil, err
 		}
@@ -105,9 +105,10 @@ func MerchantAPI(ctx context.Context, env Env, log *slog.Logger) (*merchantapi.A
 				log.Warn("rate limiter store failed: request allowed", "metric", "RateLimiterFailOpen", "err", err)
 			},
 		},
-		Guard:    &idempotency.Guard{Store: payments, Now: now, DefaultLease: 30 * time.Second},
-		Balances: dynamostore.NewLedger(db, names.ledger, dynamostore.Options{Now: now}),
-		Log:      log,
+		Guard:       &idempotency.Guard{Store: payments, Now: now, DefaultLease: 30 * time.Second},
+		Balances:    dynamostore.NewLedger(db, names.ledger, dynamostore.Options{Now: now}),
+		Settlements: dynamostore.NewSettlements(db, names.settlements, dynamostore.Options{Now: now}),
+		Log:         log,
 	}, nil
 }
 

@@ -10,11 +10,11 @@ import (
 
 func TestMerchantAPIEnvironment(t *testing.T) {
 	full := map[string]string{
-		"PAYMENTS_TABLE": "p", "MERCHANTS_TABLE": "m", "RATE_LIMIT_TABLE": "r", "LEDGER_TABLE": "l", "PG_BASE_URL": "http://127.0.0.1:8090",
+		"PAYMENTS_TABLE": "p", "MERCHANTS_TABLE": "m", "RATE_LIMIT_TABLE": "r", "LEDGER_TABLE": "l", "SETTLEMENTS_TABLE": "s", "PG_BASE_URL": "http://127.0.0.1:8090",
 		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	for _, missing := range []string{"PAYMENTS_TABLE", "MERCHANTS_TABLE", "RATE_LIMIT_TABLE", "LEDGER_TABLE", "PG_BASE_URL"} {
+	for _, missing := range []string{"PAYMENTS_TABLE", "MERCHANTS_TABLE", "RATE_LIMIT_TABLE", "LEDGER_TABLE", "SETTLEMENTS_TABLE", "PG_BASE_URL"} {
 		env := func(k string) string {
 			if k == missing {
 				return ""

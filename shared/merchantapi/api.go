@@ -19,6 +19,7 @@ import (
 	"github.com/paylane/paylane/shared/merchant"
 	"github.com/paylane/paylane/shared/payment"
 	"github.com/paylane/paylane/shared/ratelimit"
+	"github.com/paylane/paylane/shared/settlement"
 )
 
 // API holds what every endpoint needs. main builds it once per function instance.
@@ -30,6 +31,11 @@ type API struct {
 	// Balances reads the merchant's balances from the ledger.
 	Balances interface {
 		Balances(ctx context.Context, merchantID string) ([]ledger.Balance, error)
+	}
+	// Settlements reads the merchant's settlement batches.
+	Settlements interface {
+		Batches(ctx context.Context, merchantID, from, to string) ([]settlement.Batch, error)
+		Batch(ctx context.Context, merchantID, id string) (*settlement.Batch, error)
 	}
 	Log *slog.Logger
 }
