@@ -84,7 +84,7 @@ func startWith(t testing.TB, change func(*localcloud.Config)) *system {
 		Parameters: map[string]string{
 			"PgTimeoutMs": "1000", "WorkerTimeout": "3", "WorkerVisibilityTimeout": "4", "JanitorGraceSeconds": "1",
 			// 3.6 s; the sweep only runs when a test fires it (its schedule is hourly).
-			"AuthorizationExpiryHours": "0.001",
+			"AuthorizationExpiryHours": "0.001", "DiscrepancyDelayMs": "1000",
 		},
 		StreamPollInterval: 50 * time.Millisecond, AsyncRetryDelay: 200 * time.Millisecond,
 		AfterProvision: func(ctx context.Context, cfg aws.Config, c *localcloud.Cloud) error {

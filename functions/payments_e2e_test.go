@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // captured takes an authorized payment to CAPTURED through the pipeline: the capture

@@ -292,16 +292,30 @@ func (s *system) deliverTwice(t *testing.T, queueLogicalID string, ev payment.Ev
 // payctl runs the operators' tool against the system, as a person would.
 func (s *system) payctl(t *testing.T, args ...string) string {
 	t.Helper()
+	out, err := s.payctlRun(args...)
+	if err != nil {
+		t.Fatalf("payctl %v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+// payctlOutput runs payctl and returns what it printed, failed or not.
+func (s *system) payctlOutput(args ...string) string {
+	out, _ := s.payctlRun(args...)
+	return out
+}
+
+func (s *system) payctlRun(args ...string) (string, error) {
 	root, _ := filepath.Abs("..")
 	cmd := exec.Command("go", append([]string{"run", "./cmd/payctl"}, args...)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+s.cloud.AWSEndpoint(), "AWS_REGION=us-east-1",
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "PAYLANE_PG_URL="+s.cloud.PGURL())
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("payctl %v: %v\n%s", args, err, out)
-	}
-	return string(out)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	cmd.Stderr = os.Stderr
+	err := cmd.Run()
+	return stdout.String(), err
 }
 
 // These break the PG for everyone, so they run on a system of their own.

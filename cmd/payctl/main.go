@@ -52,7 +52,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	case "dlq":
 		err = dlqCommand(ctx, args[1:], env, stdout, stderr)
 	case "pg":
-		err = pgCommand(ctx, args[1:], env, stdout)
+		if len(args) > 1 && args[1] == "statement" {
+			err = pgStatementCommand(ctx, args[2:], env, stdout)
+		} else {
+			err = pgCommand(ctx, args[1:], env, stdout)
+		}
+	case "recon":
+		err = reconCommand(ctx, args[1:], env, stdout)
 	case "outbox":
 		err = outboxCommand(ctx, args[1:], env, stdout)
 	case "settle":
@@ -99,4 +105,4 @@ const usage = `usage:
   payctl outbox republish PAYMENT_ID
       publish a payment's outbox events again (consumers ignore repeats)
   dlq list and dlq show peek at messages: each look counts as a receive and raises the
-  message's receive count.` + "\n  " + settleUsage
+  message's receive count.` + "\n  " + settleUsage + "\n" + pgStatementUsage + "\n" + reconUsage

@@ -1,0 +1,113 @@
+package recon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/paylane/paylane/shared/payment"
+)
+
+// Recorder keeps our record of every PG operation, from the payment events on the bus.
+// Delivery is at least once and unordered; a record is the same whenever its event comes,
+// so storing it again is harmless.
+type Recorder struct {
+	Records RecordStore
+	Log     *slog.Logger // nil logs nothing
+}
+
+// RecordEvent stores the record a payment event makes (see RecordFromEvent); an event that
+// makes none is done: nil. Returns an error wrapping ErrInvalidRecord for an event that
+// should make a record and cannot, and the store's error otherwise.
+func (r *Recorder) RecordEvent(ctx context.Context, ev payment.Event) error {
+	rec, ok, err := RecordFromEvent(ev)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil
+	}
+	if err := r.Records.Put(ctx, rec); err != nil {
+		return fmt.Errorf("recording %s %s of payment %s: %w", rec.Type, rec.Key(), rec.PaymentID, err)
+	}
+	return nil
+}
+
+// Handle records the events of a batch of queue messages (EventBridge events whose detail
+// is a payment event) and reports the messages that did not complete as batch item
+// failures, so SQS delivers only those again. A malformed message or an event that cannot
+// be recorded fails every time, so after the queue's maxReceiveCount it reaches the DLQ,
+// with the reason logged at each attempt. Handle returns an error, failing the whole
+// batch, only when the Recorder is not usable.
+func (r *Recorder) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	if r.Records == nil {
+		return events.SQSEventResponse{}, errors.New("recon recorder: no record store")
+	}
+	log := r.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
+	for _, msg := range ev.Records {
+		mlog := log.With("messageId", msg.MessageId, "receiveCount", msg.Attributes["ApproximateReceiveCount"])
+		if !r.handleMessage(ctx, mlog, msg) {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+func (r *Recorder) handleMessage(ctx context.Context, log *slog.Logger, msg events.SQSMessage) bool {
+	if err := ctx.Err(); err != nil {
+		log.WarnContext(ctx, "recon: no time left, leaving the message for redelivery", "err", err)
+		return false
+	}
+	ev, err := decodeEvent(msg.Body)
+	if err != nil {
+		log.ErrorContext(ctx, "recon: malformed message, it will reach the DLQ", "reason", err.Error())
+		return false
+	}
+	log = log.With("eventId", ev.ID, "eventType", string(ev.Type), "paymentId", ev.PaymentID, "merchantId", ev.MerchantID)
+	err = r.RecordEvent(ctx, ev)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, ErrInvalidRecord):
+		log.ErrorContext(ctx, "recon: event cannot be recorded, it will reach the DLQ", "reason", err.Error())
+	default:
+		log.ErrorContext(ctx, "recon: recording failed, the message will be retried", "reason", err.Error())
+	}
+	return false
+}
+
+// decodeEvent reads the payment event out of a queue message: the EventBridge event the
+// bus delivered, whose detail is the outbox record (ARCHITECTURE.md §5).
+func decodeEvent(body string) (payment.Event, error) {
+	var env events.EventBridgeEvent
+	if err := json.Unmarshal([]byte(body), &env); err != nil {
+		return payment.Event{}, fmt.Errorf("the message is not an EventBridge event: %w", err)
+	}
+	if env.Source != payment.EventSource {
+		return payment.Event{}, fmt.Errorf("the event's source is %q, want %q", env.Source, payment.EventSource)
+	}
+	detail := bytes.TrimSpace(env.Detail)
+	if len(detail) == 0 || bytes.Equal(detail, []byte("null")) {
+		return payment.Event{}, errors.New("the event has no detail")
+	}
+	var ev payment.Event
+	if err := json.Unmarshal(detail, &ev); err != nil {
+		return payment.Event{}, fmt.Errorf("the detail is not a payment event: %w", err)
+	}
+	switch {
+	case ev.ID == "":
+		return payment.Event{}, errors.New("the payment event has no id")
+	case string(ev.Type) != env.DetailType:
+		return payment.Event{}, fmt.Errorf("detail-type %q but the payment event's type is %q", env.DetailType, ev.Type)
+	}
+	return ev, nil
+}
