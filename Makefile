@@ -7,7 +7,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 BUILD_DIR := .aws-sam/lambda
 STATICCHECK := $(GO) tool staticcheck
 
-.PHONY: run test build lint bench deps clean
+.PHONY: run test build lint bench bench-recon deps clean
 
 deps:
 	$(GO) mod download
@@ -41,6 +41,12 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 1 ./infra/localcloud/dynamodb/
 	$(GO) test -run '^$$' -bench Authorize -benchtime 3000x -benchmem -count 1 ./shared/merchantapi/
 	$(GO) test -run '^$$' -bench CaptureToLedger -benchtime 200x -count 1 ./functions/
+	$(GO) test -run '^$$' -bench SettleDay -benchtime 1x -count 1 ./shared/dynamostore/
+
+# A 1,000,000-line statement takes minutes: `make bench-recon` runs 100k and 1M lines with
+# DynamoDB in a child process, so the reconciler's own memory shows.
+bench-recon: deps
+	$(GO) test -run '^$$' -bench 'Reconcile/db=subprocess' -benchtime 1x -count 1 -timeout 60m ./shared/recon/
 
 clean:
 	rm -rf .aws-sam
