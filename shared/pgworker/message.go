@@ -1,7 +1,6 @@
 package pgworker
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -24,22 +23,13 @@ type message struct {
 // of the type the queue is for. A message that does not is a poison message: it fails,
 // and after maxReceiveCount it waits in the DLQ with its reason, never dropped.
 func decode(rec events.SQSMessage, want payment.EventType) (message, error) {
-	var env events.EventBridgeEvent
-	if err := json.Unmarshal([]byte(rec.Body), &env); err != nil {
-		return message{}, fmt.Errorf("message %s is not an EventBridge envelope: %w", rec.MessageId, err)
-	}
-	if env.Source != payment.EventSource {
-		return message{}, fmt.Errorf("message %s comes from source %q, not %q", rec.MessageId, env.Source, payment.EventSource)
-	}
-	var ev payment.Event
-	if err := json.Unmarshal(env.Detail, &ev); err != nil {
-		return message{}, fmt.Errorf("message %s: the detail is not a payment event: %w", rec.MessageId, err)
+	ev, err := payment.EventFromBusMessage(rec.Body)
+	if err != nil {
+		return message{}, fmt.Errorf("message %s: %w", rec.MessageId, err)
 	}
 	switch {
 	case ev.Type != want:
 		return message{}, fmt.Errorf("message %s carries a %s event; this queue takes %s", rec.MessageId, ev.Type, want)
-	case env.DetailType != string(ev.Type):
-		return message{}, fmt.Errorf("message %s: detail-type %q does not match the event's type %s", rec.MessageId, env.DetailType, ev.Type)
 	case ev.ID == "" || ev.MerchantID == "" || ev.PaymentID == "":
 		return message{}, fmt.Errorf("message %s: the event lacks its id, merchant id or payment id", rec.MessageId)
 	case want == payment.EventRefundRequested && ev.Data.RefundID == "":

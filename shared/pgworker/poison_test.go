@@ -45,17 +45,17 @@ func TestHandle_PoisonMessages(t *testing.T) {
 	tests := []struct {
 		name, body, wantReason string
 	}{
-		{"NotJSON", "{not json", "not an EventBridge envelope"},
-		{"Empty", "", "not an EventBridge envelope"},
+		{"NotJSON", "{not json", "not an EventBridge event"},
+		{"Empty", "", "not an EventBridge event"},
 		{"DetailNotAnEvent", envelope(t, payment.EventSource, "payment.capture_requested", []int{1}), "not a payment event"},
 		{"WrongSource", envelope(t, "someone.else", "payment.capture_requested", good), "source"},
 		{"WrongType", envelope(t, payment.EventSource, "payment.refund_requested",
 			with(func(e *payment.Event) { e.Type = payment.EventRefundRequested; e.Data.RefundID = "r" })), "this queue takes payment.capture_requested"},
-		{"DetailTypeMismatch", envelope(t, payment.EventSource, "payment.captured", good), "does not match"},
+		{"DetailTypeMismatch", envelope(t, payment.EventSource, "payment.captured", good), "detail-type"},
 		{"NoPaymentID", envelope(t, payment.EventSource, "payment.capture_requested", with(func(e *payment.Event) { e.PaymentID = "" })), "lacks"},
 		{"NoMerchantID", envelope(t, payment.EventSource, "payment.capture_requested", with(func(e *payment.Event) { e.MerchantID = "" })), "lacks"},
-		{"NoEventID", envelope(t, payment.EventSource, "payment.capture_requested", with(func(e *payment.Event) { e.ID = "" })), "lacks"},
-		{"RawEventWithoutEnvelope", func() string { b, _ := json.Marshal(good); return string(b) }(), "not an EventBridge envelope"},
+		{"NoEventID", envelope(t, payment.EventSource, "payment.capture_requested", with(func(e *payment.Event) { e.ID = "" })), "has no id"},
+		{"RawEventWithoutEnvelope", func() string { b, _ := json.Marshal(good); return string(b) }(), "source"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

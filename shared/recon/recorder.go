@@ -1,9 +1,7 @@
 package recon
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -85,29 +83,5 @@ func (r *Recorder) handleMessage(ctx context.Context, log *slog.Logger, msg even
 	return false
 }
 
-// decodeEvent reads the payment event out of a queue message: the EventBridge event the
-// bus delivered, whose detail is the outbox record (ARCHITECTURE.md §5).
-func decodeEvent(body string) (payment.Event, error) {
-	var env events.EventBridgeEvent
-	if err := json.Unmarshal([]byte(body), &env); err != nil {
-		return payment.Event{}, fmt.Errorf("the message is not an EventBridge event: %w", err)
-	}
-	if env.Source != payment.EventSource {
-		return payment.Event{}, fmt.Errorf("the event's source is %q, want %q", env.Source, payment.EventSource)
-	}
-	detail := bytes.TrimSpace(env.Detail)
-	if len(detail) == 0 || bytes.Equal(detail, []byte("null")) {
-		return payment.Event{}, errors.New("the event has no detail")
-	}
-	var ev payment.Event
-	if err := json.Unmarshal(detail, &ev); err != nil {
-		return payment.Event{}, fmt.Errorf("the detail is not a payment event: %w", err)
-	}
-	switch {
-	case ev.ID == "":
-		return payment.Event{}, errors.New("the payment event has no id")
-	case string(ev.Type) != env.DetailType:
-		return payment.Event{}, fmt.Errorf("detail-type %q but the payment event's type is %q", env.DetailType, ev.Type)
-	}
-	return ev, nil
-}
+// decodeEvent reads the payment event out of a queue message.
+func decodeEvent(body string) (payment.Event, error) { return payment.EventFromBusMessage(body) }
