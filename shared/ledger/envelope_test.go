@@ -27,7 +27,7 @@ func TestDecodeMessage(t *testing.T) {
 		{"Empty", "", "not an EventBridge event"},
 		{"NotJSON", "hello", "not an EventBridge event"},
 		{"Array", "[]", "not an EventBridge event"},
-		{"BareEvent", goodDetail, "not an EventBridge event"},
+		{"BareEvent", goodDetail, "source"},
 		{"OtherSource", body("payment.captured", "aws.s3", goodDetail), "source"},
 		{"NoDetail", `{"detail-type":"payment.captured","source":"paylane.payments"}`, "no detail"},
 		{"NullDetail", body("payment.captured", "paylane.payments", "null"), "no detail"},
@@ -38,7 +38,6 @@ func TestDecodeMessage(t *testing.T) {
 		{"NoEventID", body("payment.captured", "paylane.payments", strings.Replace(goodDetail, `"id":"ev_1"`, `"id":""`, 1)), "no id"},
 		{"NoType", body("", "paylane.payments", strings.Replace(goodDetail, `"type":"payment.captured"`, `"type":""`, 1)), "no type"},
 		{"TypeMismatch", body("payment.refunded", "paylane.payments", goodDetail), "detail-type"},
-		{"EnvelopeTimeBad", strings.Replace(body("payment.captured", "paylane.payments", goodDetail), "2026-03-01T10:00:01Z", "soon", 1), "not an EventBridge event"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
