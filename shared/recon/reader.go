@@ -165,9 +165,8 @@ func (r *Reader) decode(fields []string, l *Line) string {
 	if get(colMerchantID) == "" {
 		bad("merchant_id is empty")
 	}
-	if get(colPGID) == "" && get(colPaymentID) == "" {
-		bad("neither pg_transaction_id nor payment_id is given")
-	}
+	// A line with neither id is still matchable by merchant, amount, currency and time
+	// (the amount_time rule), as the issue asks of lines without a PG id.
 	if amount, why := parseAmount(get(colAmount)); why != "" {
 		bad("%s", why)
 	} else {

@@ -97,7 +97,6 @@ func TestReaderInvalidLines(t *testing.T) {
 		{"unknown type", "pgcap_1,CHARGEBACK,m_shop,pay_1,100,KRW,2026-03-01T10:00:00Z", `type "CHARGEBACK" is not AUTH`},
 		{"bad time", "pgcap_1,CAPTURE,m_shop,pay_1,100,KRW,2026-03-01 10:00:00", `transacted_at "2026-03-01 10:00:00" is not an RFC 3339 time`},
 		{"no time", "pgcap_1,CAPTURE,m_shop,pay_1,100,KRW,", "transacted_at is empty"},
-		{"no ids", ",CAPTURE,m_shop,,100,KRW,2026-03-01T10:00:00Z", "neither pg_transaction_id nor payment_id"},
 		{"no merchant", "pgcap_1,CAPTURE,,pay_1,100,KRW,2026-03-01T10:00:00Z", "merchant_id is empty"},
 		{"control character in an id", "\"pg\x01cap\",CAPTURE,m_shop,pay_1,100,KRW,2026-03-01T10:00:00Z", "pg_transaction_id holds a control character"},
 		{"id too long", strings.Repeat("x", 256) + ",CAPTURE,m_shop,pay_1,100,KRW,2026-03-01T10:00:00Z", "pg_transaction_id is longer than 255 bytes"},
@@ -381,4 +380,14 @@ func headerEnd(physical []string) int {
 		return i + rec.last
 	}
 	return len(physical)
+}
+
+// A line without a PG id or a payment id is valid: it can still be paired by merchant,
+// amount, currency and time (the amount_time rule).
+func TestReaderLineWithoutIDs(t *testing.T) {
+	t.Parallel()
+	lines := readAll(t, "pg_transaction_id,type,merchant_id,payment_id,amount,currency,transacted_at\n,CAPTURE,m_shop,,100,KRW,2026-03-01T10:00:00Z\n")
+	if len(lines) != 1 || lines[0].Invalid != "" || lines[0].Amount != 100 || lines[0].MerchantID != "m_shop" {
+		t.Fatalf("lines = %+v", lines)
+	}
 }
