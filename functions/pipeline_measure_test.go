@@ -67,7 +67,7 @@ func TestCostOfFullPayments(t *testing.T) {
 	s := start(t)
 	c := s.client(t, "m_other")
 	const n = 20
-	tables := []string{"PaymentsTable", "LedgerTable", "MerchantsTable", "RateLimitTable", "OpsTable"}
+	tables := []string{"PaymentsTable", "LedgerTable", "SettlementsTable", "ReconciliationTable", "MerchantsTable", "RateLimitTable", "OpsTable"}
 	before := map[string]float64{}
 	for _, tb := range tables {
 		before[tb], _ = s.cloud.TableWriteUnits(tb)
@@ -111,8 +111,11 @@ func TestCostOfFullPayments(t *testing.T) {
 	}
 	t.Logf("per full payment (authorize, capture, one refund), over %d payments: %.1f WCU in all; %s",
 		n, total, strings.Join(report, "; "))
-	if total > 60 {
-		t.Errorf("a full payment costs %.1f write units; the design's budget is 60", total)
+	// 77 today: payments 36 (API writes, worker writes, the open-authorization index),
+	// ledger 16 (two journals), settlement 8, reconciliation records 12, rate counter 3 + 2
+	// for this test's polling GETs.
+	if total > 80 {
+		t.Errorf("a full payment costs %.1f write units; the design's budget is 80", total)
 	}
 	if events := float64(requests["AWSEvents.PutEvents"]) / n; events > 8 {
 		t.Errorf("%.1f PutEvents per payment; one per outbox event (6) is the design", events)
