@@ -105,7 +105,7 @@ func FuzzChunkedRoundTrip(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{0, '\r', '\n'}, 100), 64, 7, "x")
 	f.Fuzz(func(t *testing.T, data []byte, size1, size2 int, trailer string) {
 		if size1 <= 0 || size2 <= 0 || size1 > 1<<16 || size2 > 1<<16 || strings.ContainsAny(trailer, "\r\n") {
-			t.Skip()
+			return // outside the inputs the decoder is defined for
 		}
 		trailers := map[string]string{"x-amz-checksum-crc32": strings.TrimSpace(trailer)}
 		enc := encodeChunked(data, []int{size1, size2}, false, trailers)

@@ -48,7 +48,7 @@ func FuzzParseRange(f *testing.F) {
 	f.Add("bytes=99999999999999999999-", int64(5))
 	f.Fuzz(func(t *testing.T, header string, size int64) {
 		if size < 0 {
-			t.Skip()
+			return // object sizes are never negative
 		}
 		r, ok, err := parseRange(header, size)
 		if ok && err != nil {
