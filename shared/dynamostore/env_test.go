@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	localdynamodb "github.com/paylane/paylane/infra/localcloud/dynamodb"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 	"github.com/paylane/paylane/shared/fault"
 	"github.com/paylane/paylane/shared/payment"
 )
@@ -59,7 +60,7 @@ func newEnv(t testing.TB) *env {
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:  srv.Client(),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdktest.ConnectionRetryer,
 	}
 	e := &env{
 		db:        dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(srv.URL) }),

@@ -15,6 +15,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	localeb "github.com/paylane/paylane/infra/localcloud/eventbridge"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 	localsqs "github.com/paylane/paylane/infra/localcloud/sqs"
 )
 
@@ -42,8 +43,8 @@ func newCloud(t *testing.T) *cloud {
 	})
 	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
 	c := &cloud{
-		sqs: sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(qsrv.URL), Credentials: creds, Retryer: aws.NopRetryer{}}),
-		eb:  eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(bsrv.URL), Credentials: creds, Retryer: aws.NopRetryer{}}),
+		sqs: sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(qsrv.URL), Credentials: creds, Retryer: sdktest.ConnectionRetryer()}),
+		eb:  eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(bsrv.URL), Credentials: creds, Retryer: sdktest.ConnectionRetryer()}),
 	}
 	ctx := testContext(t)
 	c.seenURL = c.createQueue(t, "seen")

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 	"github.com/paylane/paylane/shared/eventbus"
 	"github.com/paylane/paylane/shared/payment"
 	"github.com/paylane/paylane/shared/relay"
@@ -157,7 +158,7 @@ func TestPublisher_WholeCallFailures(t *testing.T) {
 
 func TestPublisher_UnreachableBus(t *testing.T) {
 	t.Parallel()
-	client := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:1"), Retryer: aws.NopRetryer{}})
+	client := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:1"), Retryer: sdktest.ConnectionRetryer()})
 	errs, err := eventbus.NewPublisher(client, busName).Publish(testContext(t), []payment.Event{event("evt_1", "pay_a", payment.EventCaptured)})
 	if err == nil || errs != nil {
 		t.Fatalf("errs %v, err %v: want a whole-call error", errs, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	localdynamodb "github.com/paylane/paylane/infra/localcloud/dynamodb"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 	"github.com/paylane/paylane/shared/dynamostore"
 	"github.com/paylane/paylane/shared/expiry"
 	"github.com/paylane/paylane/shared/idempotency"
@@ -52,7 +53,7 @@ func newRig(t *testing.T) *rig {
 	db := dynamodb.New(dynamodb.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:     aws.NopRetryer{},
+		Retryer:     sdktest.ConnectionRetryer(),
 	})
 	str := func(n string) types.AttributeDefinition {
 		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}

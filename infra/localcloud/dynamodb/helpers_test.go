@@ -14,6 +14,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/smithy-go"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 )
 
 // fakeClock is a settable clock for TTL, retention and token windows.
@@ -63,7 +64,7 @@ func newTestEnv(t *testing.T, tweak ...func(*Options)) *testEnv {
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:  srv.Client(),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdktest.ConnectionRetryer,
 	}
 	return &testEnv{
 		svc:   svc,

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/smithy-go"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 )
 
 // sent is one delivery a fake backend received.
@@ -164,7 +165,7 @@ func newHarness(t *testing.T, opts Options) *harness {
 		BaseEndpoint: aws.String(srv.URL),
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      sdktest.ConnectionRetryer(),
 	})
 	return &harness{svc: svc, client: client, backend: backend}
 }

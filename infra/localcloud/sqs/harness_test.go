@@ -13,6 +13,7 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 )
 
 // fakeClock is an injectable clock tests move by hand.
@@ -59,7 +60,7 @@ func newEnv(t testing.TB) *env {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      sdktest.ConnectionRetryer(),
 	})
 	return &env{t: t, svc: svc, clock: clock, srv: srv, client: client}
 }
