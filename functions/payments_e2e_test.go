@@ -49,13 +49,19 @@ func TestPaymentAPI(t *testing.T) {
 		if cap.status != http.StatusAccepted || cap.json(t)["status"] != "CAPTURE_REQUESTED" || cap.json(t)["capturedAmount"] != 30000.0 {
 			t.Errorf("capture: %d %s", cap.status, cap.body)
 		}
+		// The settlement worker captures at the PG right away: the payment reads
+		// CAPTURE_REQUESTED, then CAPTURED.
 		got := c.do("GET", "/v1/payments/"+id, "", "")
-		if got.status != http.StatusOK || got.json(t)["status"] != "CAPTURE_REQUESTED" {
+		if st := got.json(t)["status"]; got.status != http.StatusOK || (st != "CAPTURE_REQUESTED" && st != "CAPTURED") {
 			t.Errorf("get: %d %s", got.status, got.body)
 		}
-		list := c.do("GET", "/v1/payments?status=CAPTURE_REQUESTED&limit=100", "", "")
+		c.waitStatus(t, id, "CAPTURED", 30*time.Second)
+		list := c.do("GET", "/v1/payments?status=CAPTURED&limit=100", "", "")
 		if list.status != http.StatusOK || !strings.Contains(string(list.body), id) {
 			t.Errorf("list: %d %s", list.status, list.body)
+		}
+		if other := c.do("GET", "/v1/payments?status=VOIDED&limit=100", "", ""); strings.Contains(string(other.body), id) {
+			t.Errorf("the status filter let %s through: %s", id, other.body)
 		}
 	})
 
