@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/paylane/paylane/infra/localcloud/eventsource"
 	"github.com/paylane/paylane/shared/dynamostore"
 	"github.com/paylane/paylane/shared/eventbus"
 	"github.com/paylane/paylane/shared/payment"
@@ -161,7 +162,7 @@ func (r *relayer) readRange(ctx context.Context, bi streamBatchInfo) ([]events.D
 			if compareSeq(seq, bi.EndSequenceNumber) > 0 {
 				return recs, nil
 			}
-			recs = append(recs, streamRecord(rec, bi.StreamARN))
+			recs = append(recs, eventsource.LambdaRecord(rec, bi.StreamARN, ""))
 			if seq == bi.EndSequenceNumber {
 				return recs, nil
 			}
@@ -183,71 +184,4 @@ func compareSeq(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
-}
-
-// streamRecord is a record as GetRecords returns it, as Lambda passes it to a function.
-func streamRecord(r streamtypes.Record, streamARN string) events.DynamoDBEventRecord {
-	out := events.DynamoDBEventRecord{
-		AWSRegion: aws.ToString(r.AwsRegion), EventID: aws.ToString(r.EventID), EventName: string(r.EventName),
-		EventSource: aws.ToString(r.EventSource), EventVersion: aws.ToString(r.EventVersion), EventSourceArn: streamARN,
-	}
-	if r.UserIdentity != nil {
-		out.UserIdentity = &events.DynamoDBUserIdentity{Type: aws.ToString(r.UserIdentity.Type), PrincipalID: aws.ToString(r.UserIdentity.PrincipalId)}
-	}
-	if d := r.Dynamodb; d != nil {
-		out.Change = events.DynamoDBStreamRecord{
-			Keys: attributeMap(d.Keys), NewImage: attributeMap(d.NewImage), OldImage: attributeMap(d.OldImage),
-			SequenceNumber: aws.ToString(d.SequenceNumber), SizeBytes: aws.ToInt64(d.SizeBytes), StreamViewType: string(d.StreamViewType),
-		}
-		if d.ApproximateCreationDateTime != nil {
-			out.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: d.ApproximateCreationDateTime.Truncate(time.Second)}
-		}
-	}
-	return out
-}
-
-func attributeMap(m map[string]streamtypes.AttributeValue) map[string]events.DynamoDBAttributeValue {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
-	for k, v := range m {
-		if av, ok := attributeValue(v); ok {
-			out[k] = av
-		}
-	}
-	return out
-}
-
-// attributeValue converts one attribute value; a kind this SDK does not know is left out.
-func attributeValue(v streamtypes.AttributeValue) (events.DynamoDBAttributeValue, bool) {
-	switch t := v.(type) {
-	case *streamtypes.AttributeValueMemberS:
-		return events.NewStringAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberN:
-		return events.NewNumberAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberB:
-		return events.NewBinaryAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberBOOL:
-		return events.NewBooleanAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberNULL:
-		return events.NewNullAttribute(), true
-	case *streamtypes.AttributeValueMemberSS:
-		return events.NewStringSetAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberNS:
-		return events.NewNumberSetAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberBS:
-		return events.NewBinarySetAttribute(t.Value), true
-	case *streamtypes.AttributeValueMemberL:
-		list := make([]events.DynamoDBAttributeValue, 0, len(t.Value))
-		for _, e := range t.Value {
-			if av, ok := attributeValue(e); ok {
-				list = append(list, av)
-			}
-		}
-		return events.NewListAttribute(list), true
-	case *streamtypes.AttributeValueMemberM:
-		return events.NewMapAttribute(attributeMap(t.Value)), true
-	}
-	return events.DynamoDBAttributeValue{}, false
 }

@@ -8,11 +8,13 @@ import (
 
 	"encoding/json"
 	"fmt"
+	"math/big"
+	"math/rand/v2"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
-	"math/big"
-	"math/rand/v2"
+	"github.com/paylane/paylane/infra/localcloud/eventsource"
 )
 
 func TestOutboxRepublish(t *testing.T) {
@@ -112,7 +114,7 @@ func TestStreamRecordIsWhatLambdaPasses(t *testing.T) {
 			},
 		},
 	}
-	got, err := json.Marshal(streamRecord(rec, "arn:stream"))
+	got, err := json.Marshal(eventsource.LambdaRecord(rec, "arn:stream", ""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (s *shardReader) retryDelay(retries int) time.Duration {
 func (s *shardReader) invokeBatch(ctx context.Context, records []types.Record) outcome {
 	ev := events.DynamoDBEvent{Records: make([]events.DynamoDBEventRecord, len(records))}
 	for i, r := range records {
-		ev.Records[i] = streamRecord(r, s.m.StreamARN, s.region)
+		ev.Records[i] = LambdaRecord(r, s.m.StreamARN, s.region)
 	}
 	payload, err := json.Marshal(ev)
 	if err != nil {

@@ -8,9 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 )
 
-// streamRecord converts a record as GetRecords returns it into the record of
-// the Lambda event, which adds eventSourceARN.
-func streamRecord(r types.Record, streamARN, region string) events.DynamoDBEventRecord {
+// LambdaRecord converts a record as GetRecords returns it into the record of
+// the Lambda event, which adds eventSourceARN (region fills in a record that
+// carries none). Operators' tools that replay stream records use it too.
+func LambdaRecord(r types.Record, streamARN, region string) events.DynamoDBEventRecord {
 	out := events.DynamoDBEventRecord{
 		AWSRegion:      aws.ToString(r.AwsRegion),
 		EventID:        aws.ToString(r.EventID),
