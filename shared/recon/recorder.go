@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/paylane/paylane/shared/eventqueue"
 	"github.com/paylane/paylane/shared/payment"
 )
 
@@ -46,42 +47,5 @@ func (r *Recorder) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	if r.Records == nil {
 		return events.SQSEventResponse{}, errors.New("recon recorder: no record store")
 	}
-	log := r.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-	for _, msg := range ev.Records {
-		mlog := log.With("messageId", msg.MessageId, "receiveCount", msg.Attributes["ApproximateReceiveCount"])
-		if !r.handleMessage(ctx, mlog, msg) {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
-		}
-	}
-	return resp, nil
+	return eventqueue.Consume(ctx, ev, r.Log, "recon", ErrInvalidRecord, r.RecordEvent), nil
 }
-
-func (r *Recorder) handleMessage(ctx context.Context, log *slog.Logger, msg events.SQSMessage) bool {
-	if err := ctx.Err(); err != nil {
-		log.WarnContext(ctx, "recon: no time left, leaving the message for redelivery", "err", err)
-		return false
-	}
-	ev, err := decodeEvent(msg.Body)
-	if err != nil {
-		log.ErrorContext(ctx, "recon: malformed message, it will reach the DLQ", "reason", err.Error())
-		return false
-	}
-	log = log.With("eventId", ev.ID, "eventType", string(ev.Type), "paymentId", ev.PaymentID, "merchantId", ev.MerchantID)
-	err = r.RecordEvent(ctx, ev)
-	switch {
-	case err == nil:
-		return true
-	case errors.Is(err, ErrInvalidRecord):
-		log.ErrorContext(ctx, "recon: event cannot be recorded, it will reach the DLQ", "reason", err.Error())
-	default:
-		log.ErrorContext(ctx, "recon: recording failed, the message will be retried", "reason", err.Error())
-	}
-	return false
-}
-
-// decodeEvent reads the payment event out of a queue message.
-func decodeEvent(body string) (payment.Event, error) { return payment.EventFromBusMessage(body) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/paylane/paylane/shared/eventqueue"
 	"github.com/paylane/paylane/shared/payment"
 )
 
@@ -31,40 +32,7 @@ func (r *Recorder) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	if r.Store == nil {
 		return events.SQSEventResponse{}, errors.New("settlement recorder: no store")
 	}
-	log := logger(r.Log)
-	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-	for _, msg := range ev.Records {
-		mlog := log.With("messageId", msg.MessageId, "receiveCount", msg.Attributes["ApproximateReceiveCount"])
-		if !r.handleMessage(ctx, mlog, msg) {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
-		}
-	}
-	return resp, nil
-}
-
-// handleMessage records one message's movement and reports whether the message is done.
-func (r *Recorder) handleMessage(ctx context.Context, log *slog.Logger, msg events.SQSMessage) bool {
-	if err := ctx.Err(); err != nil {
-		// Out of time: SQS delivers the message again after its visibility timeout.
-		log.WarnContext(ctx, "settlement: no time left, leaving the message for redelivery", "err", err)
-		return false
-	}
-	ev, err := decodeMessage(msg.Body)
-	if err != nil {
-		log.ErrorContext(ctx, "settlement: malformed message, it will reach the DLQ", "reason", err.Error())
-		return false
-	}
-	log = log.With("eventId", ev.ID, "eventType", string(ev.Type), "paymentId", ev.PaymentID, "merchantId", ev.MerchantID)
-	err = r.RecordEvent(ctx, ev)
-	switch {
-	case err == nil:
-		return true
-	case errors.Is(err, ErrInvalidMovement):
-		log.ErrorContext(ctx, "settlement: event cannot be recorded, it will reach the DLQ", "reason", err.Error())
-	default:
-		log.ErrorContext(ctx, "settlement: recording failed, the message will be retried", "reason", err.Error())
-	}
-	return false
+	return eventqueue.Consume(ctx, ev, r.Log, "settlement", ErrInvalidMovement, r.RecordEvent), nil
 }
 
 // RecordEvent records the movement of a payment event in the merchant-day of its time, or

@@ -1,8 +1,0 @@
-package settlement
-
-import (
-	"github.com/paylane/paylane/shared/payment"
-)
-
-// decodeMessage reads the payment event out of a settlement queue message.
-func decodeMessage(body string) (payment.Event, error) { return payment.EventFromBusMessage(body) }
