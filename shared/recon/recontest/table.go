@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	localdynamodb "github.com/paylane/paylane/infra/localcloud/dynamodb"
+	"github.com/paylane/paylane/infra/localcloud/sdktest"
 	"github.com/paylane/paylane/shared/dynamostore"
 )
 
@@ -74,7 +75,7 @@ func NewEnv(t testing.TB) *Env {
 	db := dynamodb.New(dynamodb.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		Retryer:     aws.NopRetryer{},
+		Retryer:     sdktest.ConnectionRetryer(),
 	})
 	CreateTable(t, db, Table)
 	return &Env{DB: db, Clock: clk}
